@@ -1,0 +1,76 @@
+"""The gateway's Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_login import LoginManager
+
+from punchout.config import Settings, load_settings
+from punchout.persistence.models import User
+from punchout.services.context import Gateway
+
+
+def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> Flask:
+    """Build the gateway. Without ``settings`` they come from the environment, strictly
+    (a missing PUNCHOUT_SECRET_KEY or PUNCHOUT_ENCRYPTION_KEY stops the start with a message)."""
+    if gateway is None:
+        settings = settings or load_settings()
+        gateway = Gateway.from_settings(settings)
+    settings = gateway.settings
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
+        # The return POST is cross-site: the login cookie must not be needed there, and Lax
+        # keeps it off cross-site POSTs everywhere else (see DESIGN.md).
+        SESSION_COOKIE_NAME="punchout_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        REMEMBER_COOKIE_NAME="punchout_remember",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=settings.max_body,
+        # Urlencoded forms are bounded by MAX_CONTENT_LENGTH; multipart text parts by this.
+        MAX_FORM_MEMORY_SIZE=settings.max_body,
+        TESTING=settings.testing,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["punchout"] = gateway
+
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Log in to continue."
+
+    @login.user_loader
+    def load_user(user_id: str) -> User | None:
+        from punchout.web.db import get_db
+
+        user = get_db().get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    from punchout.web import api, auth, buyer, csrf, errors, health, returns
+    from punchout.web.db import close_db
+
+    csrf.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(buyer.bp)
+    app.register_blueprint(returns.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+    app.teardown_appcontext(close_db)
+
+    @app.context_processor
+    def _globals() -> dict[str, object]:
+        return {"csrf_token": csrf.token, "gw_settings": settings}
+
+    @app.after_request
+    def _security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    _ = g  # imported for type checkers of blueprints
+    return app

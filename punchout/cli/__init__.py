@@ -1,0 +1,24 @@
+"""The ``punchout`` command line. It works from any directory: migrations and templates are
+found from the package, the database from PUNCHOUT_DATABASE_URL."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from punchout.cli import admin, demo
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="punchout")
+def main() -> None:
+    """punchout: a punch-out catalog gateway for public-sector e-procurement."""
+
+
+admin.register(main)
+main.add_command(demo.demo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""``punchout demo``: seed demo data and run the gateway beside the mock shop.
+
+The gateway listens on 127.0.0.1 and the mock shop on localhost: two different sites, so the
+basket really comes back cross-site and the SameSite rules are exercised as in production.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import click
+from cryptography.fernet import Fernet
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from punchout.config import Settings, load_settings
+from punchout.persistence import db as dbmod
+from punchout.persistence.models import Organisation, User
+from punchout.services import accounts
+from punchout.services.context import Gateway
+
+DEMO_ORG = "Demo kommun"
+DEMO_BUYER = ("buyer@demo.example", "demo-buyer")
+DEMO_APPROVER = ("approver@demo.example", "demo-approver")
+DEMO_IDENTITY = "punchout-demo"
+DEMO_SHOP_IDENTITY = "mock-shop"
+DEMO_SHARED_SECRET = "demo-secret"
+
+
+def _demo_keys(database_url: str) -> dict[str, str]:
+    """Keys kept beside the demo database so a restart can still decrypt what it stored."""
+    path = Path("instance") / "demo-keys.json"
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        path = Path(database_url[len("sqlite:///"):]).parent / "demo-keys.json"
+    if path.exists():
+        return dict(json.loads(path.read_text()))
+    keys = {"secret_key": os.urandom(32).hex(), "encryption_key": Fernet.generate_key().decode()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(keys))
+    path.chmod(0o600)
+    return keys
+
+
+def demo_settings(port: int, shop_port: int) -> Settings:
+    base = load_settings(relaxed=True)
+    env = os.environ
+    keys = _demo_keys(base.database_url)
+    return base.with_overrides(
+        secret_key=env.get("PUNCHOUT_SECRET_KEY") or keys["secret_key"],
+        encryption_key=env.get("PUNCHOUT_ENCRYPTION_KEY") or keys["encryption_key"],
+        base_url=base.base_url or f"http://127.0.0.1:{port}",
+        allowed_supplier_hosts=base.allowed_supplier_hosts or ("localhost",),
+    )
+
+
+def seed(gw: Gateway, shop_url: str) -> None:
+    """Create (or refresh) the demo organisation, users and supplier. Safe to run again."""
+    with gw.session_factory() as db:
+        org = db.scalar(select(Organisation).where(Organisation.name == DEMO_ORG))
+        if org is None:
+            org = accounts.create_org(db, DEMO_ORG)
+        for (email, password), roles in ((DEMO_BUYER, ["buyer"]),
+                                         (DEMO_APPROVER, ["approver", "buyer"])):
+            if db.scalar(select(User).where(User.email == email)) is None:
+                accounts.create_user(db, org, email, password, roles,
+                                     name=email.split("@")[0].title())
+        accounts.add_supplier(
+            db, gw.box, org, "Kontorsgrossisten (mock shop, cXML)", protocol="cxml",
+            setup_url=f"{shop_url}/cxml/setup", from_identity=DEMO_IDENTITY,
+            to_identity=DEMO_SHOP_IDENTITY, shared_secret=DEMO_SHARED_SECRET,
+            deployment_mode="test", replace_existing=True)
+        db.commit()
+
+
+def _serve(app, host: str, port: int) -> threading.Thread:  # type: ignore[no-untyped-def]
+    server = make_server(host, port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True, name=f"{host}:{port}")
+    thread.start()
+    return thread
+
+
+@click.command()
+@click.option("--port", default=5000, show_default=True, help="gateway port (127.0.0.1)")
+@click.option("--shop-port", default=5001, show_default=True, help="mock shop port (localhost)")
+@click.option("--seed-only", is_flag=True, help="seed the demo data and exit")
+def demo(port: int, shop_port: int, seed_only: bool) -> None:
+    """Seed demo data, start the gateway and the mock shop, print the URL and a login."""
+    from mock_shop import create_app as create_shop
+    from punchout.app import create_app
+
+    settings = demo_settings(port, shop_port)
+    dbmod.upgrade(settings.database_url)
+    gw = Gateway.from_settings(settings)
+    shop_url = f"http://localhost:{shop_port}"
+    seed(gw, shop_url)
+    if seed_only:
+        click.echo(f"demo data seeded into {settings.database_url}")
+        return
+    shop = create_shop({"MOCK_SHOP_BUYERS": f"{DEMO_IDENTITY}:{DEMO_SHARED_SECRET}",
+                        "MOCK_SHOP_IDENTITY": DEMO_SHOP_IDENTITY})
+    app = create_app(gateway=gw)
+    try:
+        _serve(shop, "localhost", shop_port)
+        _serve(app, "127.0.0.1", port)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen ({exc.strerror}); choose other ports with --port/--shop-port"
+        ) from None
+    click.echo(f"""
+punchout demo is running.
+
+  Gateway:   {settings.base_url}/
+  Mock shop: {shop_url}/  (the supplier, on another site)
+
+  Log in as  {DEMO_BUYER[0]}  password  {DEMO_BUYER[1]}
+  (approver: {DEMO_APPROVER[0]} / {DEMO_APPROVER[1]})
+
+  Database:  {settings.database_url}
+Press Ctrl+C to stop.
+""")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopped")

@@ -1,0 +1,116 @@
+"""Configuration from the environment (the names are a public contract, see DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cryptography.fernet import Fernet
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/punchout.db"
+DEFAULT_MAX_BODY = 20 * 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says which variable and why."""
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(p.strip().lower() for p in (value or "").split(",") if p.strip())
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = ""
+    secret_key_fallbacks: tuple[str, ...] = ()
+    encryption_key: str = ""
+    base_url: str = ""
+    session_ttl: int = 3600
+    supplier_timeout: int = 15
+    allowed_supplier_hosts: tuple[str, ...] = ()
+    allowed_return_hosts: tuple[str, ...] = ()
+    max_body: int = DEFAULT_MAX_BODY
+    timezone: str = "Europe/Stockholm"
+    #: The most of a supplier's answer we read (a setup response is a few kB).
+    max_supplier_response: int = 2 * 1024 * 1024
+    #: How long the buyer's browser has to use an OCI start page or a StartPage redirect.
+    start_page_ttl: int = 300
+    testing: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_overrides(self, **kw: object) -> Settings:
+        return replace(self, **kw)  # type: ignore[arg-type]
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False) -> Settings:
+    """Read settings from ``env`` (default: ``os.environ``).
+
+    ``relaxed`` is for ``punchout demo`` and tests: missing keys are generated for the process
+    instead of refusing to start. Everywhere else a missing key is a clear startup error.
+    """
+    env = os.environ if env is None else env
+    secret_key = env.get("PUNCHOUT_SECRET_KEY", "").strip()
+    encryption_key = env.get("PUNCHOUT_ENCRYPTION_KEY", "").strip()
+    if not secret_key:
+        if not relaxed:
+            raise ConfigError(
+                "PUNCHOUT_SECRET_KEY is not set. Set it to a long random string "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        secret_key = os.urandom(32).hex()
+    if not encryption_key:
+        if not relaxed:
+            raise ConfigError(
+                "PUNCHOUT_ENCRYPTION_KEY is not set. Generate one with 'punchout keys generate'."
+            )
+        encryption_key = Fernet.generate_key().decode()
+    try:
+        Fernet(encryption_key.encode())
+    except (ValueError, TypeError):
+        raise ConfigError(
+            "PUNCHOUT_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64-encoded "
+            "bytes); generate one with 'punchout keys generate'"
+        ) from None
+    timezone = env.get("PUNCHOUT_TIMEZONE", "").strip() or "Europe/Stockholm"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"PUNCHOUT_TIMEZONE {timezone!r} is not a known time zone") from None
+    base_url = env.get("PUNCHOUT_BASE_URL", "").strip().rstrip("/")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"PUNCHOUT_BASE_URL must start with http:// or https://, not {base_url!r}")
+    return Settings(
+        database_url=env.get("PUNCHOUT_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        secret_key=secret_key,
+        secret_key_fallbacks=tuple(
+            p.strip() for p in env.get("PUNCHOUT_SECRET_KEY_FALLBACKS", "").split(",") if p.strip()
+        ),
+        encryption_key=encryption_key,
+        base_url=base_url,
+        session_ttl=_int(env, "PUNCHOUT_SESSION_TTL", 3600),
+        supplier_timeout=_int(env, "PUNCHOUT_SUPPLIER_TIMEOUT", 15),
+        allowed_supplier_hosts=_split(env.get("PUNCHOUT_ALLOWED_SUPPLIER_HOSTS")),
+        allowed_return_hosts=_split(env.get("PUNCHOUT_ALLOWED_RETURN_HOSTS")),
+        max_body=_int(env, "PUNCHOUT_MAX_BODY", DEFAULT_MAX_BODY),
+        timezone=timezone,
+    )

@@ -1,0 +1,1 @@
+"""Protocol-neutral domain: baskets, money, and (later) agreement rules and verdicts."""

@@ -1,0 +1,56 @@
+"""Checks a basket line must pass whatever the agreement says (the DTD catches none of them).
+
+A line that fails one is an ``invalid_line`` and is never ordered. Agreement rules (assortment,
+prices, limits) come on top of these.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from punchout.domain.basket import Basket, BasketLine
+from punchout.domain.money import to_ore
+
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def line_problems(line: BasketLine) -> list[str]:
+    problems: list[str] = []
+    if not line.supplier_part_id.strip():
+        problems.append("the line has no supplier part ID")
+    if line.quantity <= 0:
+        problems.append(f"quantity {line.quantity} is not positive")
+    if line.unit_price < 0:
+        problems.append(f"unit price {line.unit_price} is negative")
+    if not CURRENCY.match(line.currency or ""):
+        problems.append(f"currency {line.currency!r} is not an ISO 4217 code")
+    if not line.unit.strip():
+        problems.append("the line has no unit of measure")
+    if line.price_basis is not None and line.price_basis.quantity <= 0:
+        problems.append(f"price basis quantity {line.price_basis.quantity} is not positive")
+    return problems
+
+
+def basket_warnings(basket: Basket) -> list[dict[str, str]]:
+    """Findings about the basket as a whole; they change no line's verdict."""
+    warnings: list[dict[str, str]] = []
+    currencies = sorted({line.currency for line in basket.lines})
+    if len(currencies) > 1:
+        warnings.append({"code": "mixed_currencies",
+                         "message": "The basket mixes currencies: " + ", ".join(currencies)})
+    if basket.total is not None and basket.lines:
+        lines_total = to_ore(sum((line.total for line in basket.lines), Decimal(0)))
+        if to_ore(basket.total) != lines_total:
+            warnings.append({
+                "code": "total_mismatch",
+                "message": f"Total {to_ore(basket.total)} {basket.currency or ''}, "
+                           f"lines add up to {lines_total}".replace("  ", " "),
+            })
+    if basket.shipping:
+        warnings.append({"code": "shipping_present",
+                         "message": f"The supplier added shipping of {basket.shipping}"})
+    if basket.tax:
+        warnings.append({"code": "tax_present",
+                         "message": f"The supplier added tax of {basket.tax}"})
+    return warnings

@@ -1,0 +1,48 @@
+"""Exact money arithmetic: Decimal everywhere, rounding half-up to the öre only for totals."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ORE = Decimal("0.01")
+
+
+def to_ore(amount: Decimal) -> Decimal:
+    """Round half-up to two decimals (display and totals only)."""
+    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A finite Decimal from a decimal string, or ValueError (no NaN, no Infinity, no exponent)."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a decimal string")
+    stripped = text.strip()
+    try:
+        value = Decimal(stripped)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a decimal number") from None
+    if not value.is_finite() or "e" in stripped.lower():
+        raise ValueError(f"{text!r} is not a plain decimal number")
+    return value
+
+
+def decimal_str(value: Decimal | None) -> str | None:
+    """The plain (never scientific) string of a Decimal, keeping its scale."""
+    if value is None:
+        return None
+    return format(value, "f")
+
+
+def line_total(quantity: Decimal, unit_price: Decimal, basis_quantity: Decimal | None = None,
+               conversion_factor: Decimal | None = None) -> Decimal:
+    """Quantity × price per ordered unit, exact (no rounding).
+
+    With a cXML PriceBasisQuantity (or an OCI PRICEUNIT) the price per ordered unit is
+    ``unit_price × conversion_factor / basis_quantity``.
+    """
+    total = quantity * unit_price
+    if conversion_factor is not None:
+        total *= conversion_factor
+    if basis_quantity is not None and basis_quantity != 0:
+        total /= basis_quantity
+    return total

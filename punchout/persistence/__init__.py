@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 models and database plumbing (SQLite by default, PostgreSQL in production)."""

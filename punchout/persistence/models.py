@@ -1,0 +1,271 @@
+"""The gateway's tables. Every row that belongs to a municipality carries its organisation."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from punchout.persistence.types import ExactDecimal, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Role(str, enum.Enum):
+    BUYER = "buyer"
+    APPROVER = "approver"
+    ADMIN = "admin"
+    SUPPLIER = "supplier"
+
+
+class SessionStatus(str, enum.Enum):
+    OPEN = "open"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+class RequisitionStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: Comma list of hosts an embedding system's ``return_url`` may point to (besides the
+    #: global PUNCHOUT_ALLOWED_RETURN_HOSTS).
+    allowed_return_hosts: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[str] = mapped_column(String(100), default="buyer")
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+    # The attributes flask-login expects, without importing it into the persistence layer.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, role: Role | str) -> bool:
+        value = role.value if isinstance(role, Role) else role
+        return value in self.role_set or Role.ADMIN.value in self.role_set
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Supplier(Base):
+    __tablename__ = "suppliers"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    protocol: Mapped[str] = mapped_column(String(10), default="cxml")
+    setup_url: Mapped[str] = mapped_column(Text)
+    from_domain: Mapped[str] = mapped_column(String(100), default="NetworkID")
+    from_identity: Mapped[str] = mapped_column(String(200), default="")
+    to_domain: Mapped[str] = mapped_column(String(100), default="NetworkID")
+    to_identity: Mapped[str] = mapped_column(String(200), default="")
+    sender_domain: Mapped[str] = mapped_column(String(100), default="NetworkID")
+    sender_identity: Mapped[str] = mapped_column(String(200), default="")
+    #: Fernet token of the shared secret (PUNCHOUT_ENCRYPTION_KEY); never the secret itself.
+    shared_secret_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
+    deployment_mode: Mapped[str] = mapped_column(String(12), default="production")
+    #: Protocol-specific settings as JSON text (OCI method, parameter map, charset, ...).
+    settings_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PunchoutSession(Base):
+    __tablename__ = "punchout_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    operation: Mapped[str] = mapped_column(String(10), default="create")
+    status: Mapped[str] = mapped_column(String(12), default=SessionStatus.OPEN.value)
+    buyer_cookie: Mapped[str] = mapped_column(String(64), unique=True)
+    #: For edit/inspect: the requisition whose lines were sent out.
+    requisition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requisitions.id", use_alter=True), nullable=True
+    )
+    return_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    start_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+    supplier: Mapped[Supplier] = relationship()
+
+
+class SessionReturn(Base):
+    """The first basket of a session. The UNIQUE session_id makes a second one fail to insert:
+    idempotency by constraint, which works the same on SQLite and PostgreSQL without locks."""
+
+    __tablename__ = "session_returns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("punchout_sessions.id"), unique=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    requisition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requisitions.id"), nullable=True
+    )
+    outcome: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Message(Base):
+    """The raw archive: every message sent or received, stored before it is parsed."""
+
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), nullable=True, index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("punchout_sessions.id"), nullable=True, index=True
+    )
+    direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
+    protocol: Mapped[str] = mapped_column(String(10))  # cxml | oci | unknown
+    kind: Mapped[str] = mapped_column(String(40))  # setup_request, setup_response, basket, ...
+    content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(BigInteger)
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    http_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    remote_addr: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="received")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Requisition(Base):
+    __tablename__ = "requisitions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("punchout_sessions.id"))
+    status: Mapped[str] = mapped_column(String(12), default=RequisitionStatus.DRAFT.value)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    total: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    basket_total: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    shipping: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    tax: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    operation_allowed: Mapped[str] = mapped_column(String(10), default="create")
+    warnings_json: Mapped[str] = mapped_column(Text, default="[]")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    supplier: Mapped[Supplier] = relationship()
+    lines: Mapped[list[RequisitionLine]] = relationship(
+        order_by="RequisitionLine.line_no", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[RequisitionEvent]] = relationship(
+        order_by="RequisitionEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class RequisitionLine(Base):
+    __tablename__ = "requisition_lines"
+    __table_args__ = (UniqueConstraint("requisition_id", "line_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("requisitions.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    source_line: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    supplier_part_id: Mapped[str] = mapped_column(Text)
+    supplier_part_auxiliary_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    short_name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
+    currency: Mapped[str] = mapped_column(String(3))
+    line_total: Mapped[Decimal] = mapped_column(ExactDecimal)
+    price_basis_quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    price_basis_conversion: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    price_basis_unit: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    unspsc: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    manufacturer_part_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    manufacturer_name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lead_time: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    extrinsics_json: Mapped[str] = mapped_column(Text, default="[]")
+    #: Verdict codes and reasons as JSON (filled by the agreement check; ``[]`` = unchecked).
+    verdicts_json: Mapped[str] = mapped_column(Text, default="[]")
+    action: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class RequisitionEvent(Base):
+    __tablename__ = "requisition_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("requisitions.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    from_status: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Services: punch-out sessions, returns, requisitions. They know nothing of HTTP requests."""

@@ -1,0 +1,31 @@
+"""What every service needs, built once per app (or CLI command) from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from punchout.config import Settings
+from punchout.persistence.db import make_engine, make_session_factory
+from punchout.services.secrets_box import SecretBox
+from punchout.services.signing import Signer
+
+
+@dataclass
+class Gateway:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    signer: Signer = field(init=False)
+    box: SecretBox = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.signer = Signer(self.settings.secret_key, self.settings.secret_key_fallbacks)
+        self.box = SecretBox(self.settings.encryption_key)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Gateway:
+        engine = make_engine(settings.database_url)
+        return cls(settings=settings, engine=engine, session_factory=make_session_factory(engine))

@@ -1,0 +1,469 @@
+"""The punch-out round trip: start a session with the supplier, take the basket back.
+
+Start: session row -> PunchOutSetupRequest (archived with the secret masked) -> server-to-server
+POST -> response archived -> checked (cXML 200, StartPage on the supplier's http(s) host).
+Return: raw body archived first -> token and BuyerCookie checked -> parsed -> the first basket
+of a session wins by a UNIQUE constraint -> requisition.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from punchout.cxml import (
+    CXMLError,
+    build_setup_request,
+    new_payload_id,
+    parse_order_message,
+    parse_setup_response,
+    read_basket_form,
+)
+from punchout.cxml.model import (
+    Contact,
+    Credential,
+    DeploymentMode,
+    Extrinsic,
+    Header,
+    Operation,
+    PunchOutSetupRequest,
+)
+from punchout.persistence.models import (
+    Organisation,
+    PunchoutSession,
+    Requisition,
+    RequisitionStatus,
+    SessionReturn,
+    SessionStatus,
+    Supplier,
+    User,
+)
+from punchout.persistence.types import utcnow
+from punchout.services import archive, outbound, requisitions
+from punchout.services.context import Gateway
+from punchout.services.cxml_basket import basket_from_order_message, items_out_from_lines
+from punchout.services.form_body import FormBodyError, form_fields
+from punchout.services.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    SupplierError,
+    Unprocessable,
+)
+from punchout.services.outbound import host_is_listed
+from punchout.services.signing import TokenExpired, TokenInvalid
+
+RETURN_PATH = "/punchout/return/"
+MASK = "********"
+
+
+# --------------------------------------------------------------------------- start
+
+
+def _return_url_allowed(gw: Gateway, org: Organisation, url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    hosts = gw.settings.allowed_return_hosts + tuple(
+        h.strip().lower() for h in (org.allowed_return_hosts or "").split(",") if h.strip()
+    )
+    return host_is_listed(parts.hostname, hosts)
+
+
+def start_session(
+    gw: Gateway,
+    db: Session,
+    *,
+    user: User,
+    supplier: Supplier,
+    base_url: str,
+    operation: str = "create",
+    requisition_id: int | None = None,
+    return_url: str | None = None,
+    remote_addr: str | None = None,
+) -> PunchoutSession:
+    """Open a punch-out session with the supplier and return it with its ``start_url``.
+
+    Raises SupplierError (the session is then ``failed`` with the reason) or a client error.
+    """
+    org = db.get(Organisation, user.organisation_id)
+    assert org is not None
+    if supplier.organisation_id != org.id:
+        raise NotFound(f"supplier {supplier.name!r} not found")
+    try:
+        op = Operation(operation)
+    except ValueError:
+        raise InvalidRequest(
+            f"operation must be create, edit or inspect, not {operation!r}"
+        ) from None
+    if op is Operation.SOURCE:
+        raise InvalidRequest("operation 'source' is not supported")
+    if supplier.protocol != "cxml":
+        raise Unprocessable(f"supplier {supplier.name!r} uses {supplier.protocol}, which this "
+                            "gateway cannot start yet")
+    if return_url is not None and not _return_url_allowed(gw, org, return_url):
+        raise Unprocessable(
+            f"return_url {return_url!r} is not on a host this organisation allows "
+            "(PUNCHOUT_ALLOWED_RETURN_HOSTS)"
+        )
+    earlier: Requisition | None = None
+    if op is Operation.CREATE:
+        if requisition_id is not None:
+            raise InvalidRequest("a create session takes no requisition; use edit or inspect")
+    else:
+        if requisition_id is None:
+            raise InvalidRequest(f"an {op.value} session needs the requisition to {op.value}")
+        earlier = requisitions.get(db, org.id, requisition_id)
+        if earlier.supplier_id != supplier.id:
+            raise Unprocessable(f"requisition {earlier.id} is not from {supplier.name}")
+        allowed = earlier.operation_allowed
+        if op is Operation.EDIT and allowed != "edit":
+            raise Unprocessable(
+                f"the supplier allowed {allowed!r} for requisition {earlier.id}, not edit"
+            )
+        if op is Operation.INSPECT and allowed not in ("edit", "inspect"):
+            raise Unprocessable(
+                f"the supplier allowed {allowed!r} for requisition {earlier.id}, not inspect"
+            )
+        if op is Operation.EDIT and earlier.status != RequisitionStatus.DRAFT.value:
+            raise Conflict(f"requisition {earlier.id} is {earlier.status}; only a draft can be "
+                           "edited", requisition_id=earlier.id)
+
+    now = utcnow()
+    session = PunchoutSession(
+        organisation_id=org.id,
+        user_id=user.id,
+        supplier_id=supplier.id,
+        operation=op.value,
+        status=SessionStatus.OPEN.value,
+        buyer_cookie=secrets.token_hex(16),
+        requisition_id=earlier.id if earlier else None,
+        return_url=return_url,
+        created_at=now,
+        expires_at=now + timedelta(seconds=gw.settings.session_ttl),
+    )
+    db.add(session)
+    db.commit()
+
+    token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
+    form_post_url = base_url.rstrip("/") + RETURN_PATH + token
+    secret = gw.box.decrypt(supplier.shared_secret_encrypted) if (
+        supplier.shared_secret_encrypted) else ""
+    request = PunchOutSetupRequest(
+        header=Header(
+            from_=(Credential(supplier.from_domain, supplier.from_identity),),
+            to=(Credential(supplier.to_domain, supplier.to_identity),),
+            sender=Credential(supplier.sender_domain,
+                              supplier.sender_identity or supplier.from_identity, secret),
+            user_agent="punchout gateway 0.1",
+        ),
+        buyer_cookie=session.buyer_cookie,
+        browser_form_post_url=form_post_url,
+        operation=op,
+        extrinsics=(
+            Extrinsic("UserEmail", user.email),
+            Extrinsic("UniqueName", user.email),
+            *( (Extrinsic("UserFullName", user.name),) if user.name else () ),
+            Extrinsic("BusinessUnit", org.name),
+        ),
+        contacts=(Contact(name=user.name or user.email, email=user.email, role="endUser"),),
+        items_out=items_out_from_lines(earlier.lines, _extrinsics_by_line(earlier))
+        if earlier else (),
+        deployment_mode=DeploymentMode(supplier.deployment_mode),
+    )
+    payload_id = new_payload_id()
+    timestamp = now.astimezone(gw.settings.tz).isoformat(timespec="seconds")
+    body = build_setup_request(request, payload_id=payload_id, timestamp=timestamp)
+    masked = build_setup_request(
+        replace(request, header=replace(request.header, sender=replace(
+            request.header.sender, shared_secret=MASK if secret else ""))),
+        payload_id=payload_id, timestamp=timestamp,
+    )
+    archive.archive(gw.session_factory, direction="out", protocol="cxml", kind="setup_request",
+                    body=masked, organisation_id=org.id, session_id=session.id,
+                    content_type="text/xml; charset=UTF-8", outcome="sent",
+                    note=f"to {supplier.setup_url}")
+    try:
+        answer = outbound.post(
+            supplier.setup_url, body, content_type="text/xml; charset=UTF-8",
+            timeout=gw.settings.supplier_timeout,
+            allowed_hosts=gw.settings.allowed_supplier_hosts,
+            max_bytes=gw.settings.max_supplier_response,
+        )
+    except SupplierError as exc:
+        archive.archive(gw.session_factory, direction="in", protocol="cxml",
+                        kind="setup_response", body=b"", organisation_id=org.id,
+                        session_id=session.id, outcome="failed", error=exc.message,
+                        note=f"no answer: {exc.kind}")
+        _fail(db, session, exc.message)
+        raise
+    msg_id = archive.archive(gw.session_factory, direction="in", protocol="cxml",
+                             kind="setup_response", body=answer.body, organisation_id=org.id,
+                             session_id=session.id, content_type=answer.content_type,
+                             http_status=answer.status)
+    try:
+        start_url = _check_setup_answer(gw, supplier, answer)
+    except SupplierError as exc:
+        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected", error=exc.message)
+        _fail(db, session, exc.message)
+        raise
+    archive.record_outcome(gw.session_factory, msg_id, outcome="accepted")
+    session.start_url = start_url
+    db.commit()
+    return session
+
+
+def _extrinsics_by_line(req: Requisition) -> dict[int, list]:
+    return {line.id: json.loads(line.extrinsics_json or "[]") for line in req.lines}
+
+
+def _fail(db: Session, session: PunchoutSession, reason: str) -> None:
+    session.status = SessionStatus.FAILED.value
+    session.error = reason
+    db.commit()
+
+
+def _check_setup_answer(gw: Gateway, supplier: Supplier, answer: outbound.HttpAnswer) -> str:
+    if 300 <= answer.status < 400:
+        raise SupplierError("http_status", f"the supplier answered with a redirect (HTTP "
+                            f"{answer.status}); cXML setup calls follow no redirects",
+                            supplier_status=answer.status)
+    if answer.status != 200:
+        raise SupplierError("http_status", f"the supplier answered HTTP {answer.status}",
+                            supplier_status=answer.status)
+    try:
+        response = parse_setup_response(answer.body, max_bytes=gw.settings.max_supplier_response)
+    except CXMLError as exc:
+        kind = "text/html" in answer.content_type.lower() and "an HTML page" or "no valid cXML"
+        raise SupplierError("garbage", f"the supplier answered with {kind}: {exc}") from None
+    if response.status.code != 200:
+        text = " ".join(p for p in (response.status.text, response.status.message) if p)
+        raise SupplierError("cxml_status",
+                            f"the supplier refused the punch-out with cXML status "
+                            f"{response.status.code}" + (f" ({text})" if text else ""),
+                            supplier_status=response.status.code)
+    url = (response.start_page_url or "").strip()
+    if not url:
+        raise SupplierError("no_start_page", "the supplier's answer has no StartPage URL")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SupplierError("no_start_page",
+                            f"the supplier's StartPage {url!r} is not an absolute http(s) URL")
+    setup_host = urlsplit(supplier.setup_url).hostname or ""
+    if parts.hostname.lower() != setup_host.lower() and not host_is_listed(
+        parts.hostname, gw.settings.allowed_supplier_hosts
+    ):
+        raise SupplierError("no_start_page",
+                            f"the StartPage points to {parts.hostname}, not to the supplier's "
+                            f"host {setup_host}")
+    return url
+
+
+# --------------------------------------------------------------------------- return
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    """What the return endpoint tells the browser (or the API)."""
+
+    outcome: str  # created | updated | inspected | cancelled | duplicate
+    session: PunchoutSession
+    requisition_id: int | None
+    message: str
+    http_status: int = 303
+
+
+def redirect_target(session: PunchoutSession, result_outcome: str,
+                    requisition_id: int | None) -> str | None:
+    """The embedding system's ``return_url`` with the outcome added, or None."""
+    if not session.return_url:
+        return None
+    parts = urlsplit(session.return_url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query += [("session", str(session.id)), ("status", session.status)]
+    if requisition_id is not None:
+        query.append(("requisition", str(requisition_id)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def receive_return(
+    gw: Gateway,
+    db: Session,
+    *,
+    token: str,
+    body: bytes,
+    content_type: str | None,
+    remote_addr: str | None,
+    too_large: bool = False,
+    full_size: int | None = None,
+) -> ReturnResult:
+    """Archive, authenticate and turn a returned basket into a requisition.
+
+    The raw body is archived first whatever happens next; every refusal is a ServiceError
+    with a 4xx status and a message meant for the buyer.
+    """
+    msg_id = archive.archive(
+        gw.session_factory, direction="in", protocol="unknown", kind="basket", body=body,
+        content_type=content_type, remote_addr=remote_addr, truncated=too_large,
+        size=full_size if full_size is not None else len(body),
+        note=(f"body of {full_size if full_size is not None else 'more than ' + str(len(body))} "
+              f"bytes exceeds PUNCHOUT_MAX_BODY ({gw.settings.max_body}); only the first "
+              f"{len(body)} bytes are kept") if too_large else None,
+    )
+    try:
+        claims = gw.signer.loads(token, max_age=gw.settings.session_ttl)
+    except TokenExpired as exc:
+        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected", error=str(exc))
+        raise Gone("This punch-out return link has expired. Start a new punch-out from the "
+                   "gateway.") from None
+    except TokenInvalid as exc:
+        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected", error=str(exc))
+        raise Forbidden("This punch-out return link is not valid.") from None
+
+    session = db.get(PunchoutSession, claims.get("s"))
+    if (session is None or session.user_id != claims.get("u")
+            or session.supplier_id != claims.get("p")):
+        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected",
+                               error="token names no matching session")
+        raise Forbidden("This punch-out return link is not valid.")
+    reject = _rejecter(gw, msg_id, session)
+    if too_large:
+        reject("body too large")
+        raise PayloadTooLarge(
+            f"The basket is larger than this gateway accepts ({gw.settings.max_body} bytes). "
+            "It was recorded; ask the supplier to send fewer lines per basket."
+        )
+
+    existing = db.scalar(select(SessionReturn).where(SessionReturn.session_id == session.id))
+    if existing is not None:
+        reject("duplicate", outcome="duplicate")
+        raise Conflict(_duplicate_message(existing), requisition_id=existing.requisition_id)
+    if session.status in (SessionStatus.FAILED.value, SessionStatus.EXPIRED.value):
+        reject(f"session is {session.status}")
+        raise Gone(f"This punch-out session is {session.status}; start a new one.")
+    if utcnow() > session.expires_at:
+        session.status = SessionStatus.EXPIRED.value
+        db.commit()
+        reject("session expired")
+        raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.")
+
+    try:
+        xml = read_basket_form(form_fields(body, content_type))
+        archive.record_outcome(gw.session_factory, msg_id, outcome="received", protocol="cxml")
+        order = parse_order_message(xml, max_bytes=gw.settings.max_body)
+    except (CXMLError, FormBodyError) as exc:
+        reject(str(exc))
+        session.error = f"unreadable basket: {exc}"
+        db.commit()
+        raise InvalidRequest(f"The supplier's basket could not be read: {exc}") from None
+    if order.buyer_cookie != session.buyer_cookie:
+        reject("BuyerCookie does not match the session")
+        raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
+                        "does not match).")
+
+    basket = basket_from_order_message(order)
+    cancelled = order.status.code == 204 or basket.is_empty
+    now = utcnow()
+    requisition_id: int | None = None
+    outcome: str
+    if cancelled:
+        outcome = "cancelled"
+        session.status = SessionStatus.CANCELLED.value
+        requisition_id = session.requisition_id
+    elif session.operation == Operation.INSPECT.value:
+        outcome = "inspected"
+        session.status = SessionStatus.RETURNED.value
+        requisition_id = session.requisition_id
+    elif session.operation == Operation.EDIT.value and session.requisition_id is not None:
+        req = requisitions.get(db, session.organisation_id, session.requisition_id)
+        if req.status != RequisitionStatus.DRAFT.value:
+            reject("requisition no longer a draft")
+            raise Conflict(f"Requisition {req.id} is {req.status} and can no longer be edited.",
+                           requisition_id=req.id)
+        requisitions.replace_from_basket(req, basket, user_id=session.user_id,
+                                         session_id=session.id)
+        outcome, requisition_id = "updated", req.id
+        session.status = SessionStatus.RETURNED.value
+    else:
+        req = requisitions.create_from_basket(
+            db, organisation_id=session.organisation_id, user_id=session.user_id,
+            supplier_id=session.supplier_id, session_id=session.id, basket=basket)
+        db.flush()
+        outcome, requisition_id = "created", req.id
+        session.status = SessionStatus.RETURNED.value
+    session.returned_at = now
+    session.error = None
+    db.add(SessionReturn(session_id=session.id, message_id=msg_id,
+                         requisition_id=requisition_id, outcome=outcome))
+    try:
+        db.commit()
+    except IntegrityError:
+        # Another post for the same session won the race: the constraint decided.
+        db.rollback()
+        existing = db.scalar(select(SessionReturn).where(SessionReturn.session_id == session.id))
+        reject("duplicate", outcome="duplicate")
+        raise Conflict(_duplicate_message(existing),
+                       requisition_id=existing.requisition_id if existing else None) from None
+    archive.record_outcome(gw.session_factory, msg_id, outcome=outcome)
+    messages = {
+        "created": f"Requisition {requisition_id} was created from the basket.",
+        "updated": f"Requisition {requisition_id} was updated from the basket.",
+        "inspected": "The supplier's shop was closed; nothing was changed.",
+        "cancelled": "The punch-out was cancelled; no requisition was created."
+        if requisition_id is None else "The punch-out was cancelled; the draft is unchanged.",
+    }
+    return ReturnResult(outcome, session, requisition_id, messages[outcome])
+
+
+def _duplicate_message(existing: SessionReturn | None) -> str:
+    if existing is not None and existing.requisition_id is not None:
+        return (f"This punch-out session has already returned a basket: requisition "
+                f"{existing.requisition_id}. The later basket was recorded but not used.")
+    return ("This punch-out session has already ended. The later basket was recorded but "
+            "not used.")
+
+
+def _rejecter(gw: Gateway, msg_id: int, session: PunchoutSession):  # type: ignore[no-untyped-def]
+    def reject(error: str, outcome: str = "rejected") -> None:
+        archive.record_outcome(gw.session_factory, msg_id, outcome=outcome, error=error,
+                               organisation_id=session.organisation_id, session_id=session.id)
+    return reject
+
+
+def session_dict(session: PunchoutSession) -> dict[str, object]:
+    status = session.status
+    if status == SessionStatus.OPEN.value and utcnow() > session.expires_at:
+        status = SessionStatus.EXPIRED.value
+    return {
+        "id": session.id,
+        "status": status,
+        "operation": session.operation,
+        "supplier": session.supplier.name,
+        "user": session.user.email,
+        "requisition": _session_requisition(session),
+        "start_url": session.start_url,
+        "expires_at": session.expires_at.isoformat(),
+        "error": session.error,
+    }
+
+
+def _session_requisition(session: PunchoutSession) -> int | None:
+    from sqlalchemy.orm import object_session
+
+    db = object_session(session)
+    if db is None:
+        return session.requisition_id
+    ret = db.scalar(select(SessionReturn).where(SessionReturn.session_id == session.id))
+    if ret is not None and ret.requisition_id is not None:
+        return ret.requisition_id
+    return session.requisition_id

@@ -1,0 +1,1 @@
+"""Flask blueprints: buyer pages, the return endpoint, the JSON API, health."""

@@ -1,0 +1,124 @@
+"""JSON API for procurement systems and integrators: Bearer tokens, organisation-scoped."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+
+from punchout.persistence.models import Organisation, PunchoutSession
+from punchout.services import accounts, punchout_flow, requisitions
+from punchout.services.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
+from punchout.web.db import base_url, gateway, get_db
+from punchout.web.openapi import spec
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class Unauthorized(ServiceError):
+    code, http_status = "unauthorized", 401
+
+
+def token_required(view):  # type: ignore[no-untyped-def]
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+        db = get_db()
+        tok = accounts.verify_token(db, token.strip())
+        if tok is None:
+            raise Unauthorized("the API token is unknown, revoked or expired")
+        db.commit()  # last_used_at
+        g.api_org = db.get(Organisation, tok.organisation_id)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidRequest("the body must be a JSON object (Content-Type: application/json)")
+    return data
+
+
+def _opt_str(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{key!r} must be a string")
+    return value
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    return jsonify(spec())
+
+
+@bp.post("/punchout/sessions")
+@token_required
+def create_session():  # type: ignore[no-untyped-def]
+    data = _json_body()
+    org: Organisation = g.api_org
+    db = get_db()
+    supplier_name = _opt_str(data, "supplier")
+    email = _opt_str(data, "user")
+    if not supplier_name or not email:
+        raise InvalidRequest("'supplier' and 'user' are required")
+    operation = _opt_str(data, "operation") or "create"
+    requisition = data.get("requisition")
+    if requisition is not None and (not isinstance(requisition, int) or isinstance(requisition, bool)):
+        raise InvalidRequest("'requisition' must be a requisition id (an integer)")
+    try:
+        supplier = accounts.find_supplier(db, org, supplier_name)
+        user = accounts.find_user(db, org, email)
+    except NotFound as exc:
+        raise Unprocessable(exc.message) from None
+    session = punchout_flow.start_session(
+        gateway(), db, user=user, supplier=supplier, base_url=base_url(),
+        operation=operation, requisition_id=requisition,
+        return_url=_opt_str(data, "return_url"), remote_addr=request.remote_addr,
+    )
+    return jsonify({"id": session.id, "start_url": session.start_url,
+                    "expires_at": session.expires_at.isoformat()}), 201
+
+
+@bp.get("/punchout/sessions")
+@token_required
+def list_sessions():  # type: ignore[no-untyped-def]
+    org: Organisation = g.api_org
+    rows = get_db().scalars(select(PunchoutSession).where(
+        PunchoutSession.organisation_id == org.id).order_by(PunchoutSession.id.desc()).limit(200))
+    return jsonify({"sessions": [punchout_flow.session_dict(s) for s in rows]})
+
+
+@bp.get("/punchout/sessions/<int:session_id>")
+@token_required
+def get_session(session_id: int):  # type: ignore[no-untyped-def]
+    org: Organisation = g.api_org
+    session = get_db().get(PunchoutSession, session_id)
+    if session is None or session.organisation_id != org.id:
+        raise NotFound(f"punch-out session {session_id} not found")
+    return jsonify(punchout_flow.session_dict(session))
+
+
+@bp.get("/requisitions")
+@token_required
+def list_requisitions():  # type: ignore[no-untyped-def]
+    org: Organisation = g.api_org
+    rows = requisitions.list_for(get_db(), org.id)
+    return jsonify({"requisitions": [
+        {k: v for k, v in requisitions.requisition_dict(r).items() if k != "lines"}
+        for r in rows]})
+
+
+@bp.get("/requisitions/<int:req_id>")
+@token_required
+def get_requisition(req_id: int):  # type: ignore[no-untyped-def]
+    org: Organisation = g.api_org
+    return jsonify(requisitions.requisition_dict(requisitions.get(get_db(), org.id, req_id)))

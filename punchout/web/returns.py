@@ -1,0 +1,53 @@
+"""Where the supplier's shop sends the buyer's browser back with the basket.
+
+Cross-site and CSRF-exempt: the signed token in the path (and the BuyerCookie in the basket)
+authenticate the post, never the login cookie. The raw body is read here, before any form
+parsing, so that it can be archived exactly as received, even when it is too large.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request, url_for
+
+from punchout.services import punchout_flow
+from punchout.web.db import gateway, get_db
+
+bp = Blueprint("returns", __name__)
+
+#: How much of a body over PUNCHOUT_MAX_BODY is kept in the archive.
+OVERSIZE_ARCHIVE_CAP = 1024 * 1024
+
+
+def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
+    """(body, too_large, declared size). Reads at most ``limit`` + 1 bytes."""
+    if request.method == "GET":
+        return request.query_string, False, None
+    declared = request.content_length
+    request.max_content_length = None  # we enforce the limit ourselves, after archiving
+    if declared is not None and declared > limit:
+        return request.stream.read(OVERSIZE_ARCHIVE_CAP), True, declared
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        return body[:OVERSIZE_ARCHIVE_CAP], True, None
+    return body, False, None
+
+
+@bp.route(punchout_flow.RETURN_PATH + "<token>", methods=["POST", "GET"])
+def basket_return(token: str):  # type: ignore[no-untyped-def]
+    gw = gateway()
+    body, too_large, declared = _read_body(gw.settings.max_body)
+    content_type = request.content_type
+    if request.method == "GET":
+        content_type = "application/x-www-form-urlencoded"
+    result = punchout_flow.receive_return(
+        gw, get_db(), token=token, body=body, content_type=content_type,
+        remote_addr=request.remote_addr, too_large=too_large, full_size=declared,
+    )
+    target = punchout_flow.redirect_target(result.session, result.outcome, result.requisition_id)
+    if target is None:
+        if result.requisition_id is not None:
+            target = url_for("buyer.requisition", req_id=result.requisition_id,
+                             notice=result.message)
+        else:
+            target = url_for("buyer.session_page", session_id=result.session.id)
+    return redirect(target, code=303)

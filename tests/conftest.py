@@ -1,0 +1,177 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when PUNCHOUT_TEST_DATABASE_URL
+is set), the gateway app, the mock shop app, and a router that sends the gateway's
+server-to-server calls into the mock shop in-process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+import responses
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
+
+from punchout.config import Settings
+from punchout.persistence import db as dbmod
+from punchout.persistence.models import Base
+from punchout.services import accounts
+from punchout.services.context import Gateway
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+DTD_PATH = SHARED / "cxml" / "1.2.063" / "cXML.dtd"
+VECTORS = Path(__file__).resolve().parent / "vectors"
+
+TEST_DB_URL = os.environ.get("PUNCHOUT_TEST_DATABASE_URL", "").strip()
+SHOP_HOST = "shop.test"
+SHOP_URL = f"http://{SHOP_HOST}"
+GATEWAY_URL = "http://gateway.test"
+BUYER_IDENTITY = "punchout-test-buyer"
+SHOP_IDENTITY = "mock-shop"
+SHARED_SECRET = "s3cret-for-tests"
+BUYER_EMAIL = "anna.buyer@kommun.example"
+BUYER_PASSWORD = "correct horse battery"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Run the real migrations once: on PostgreSQL into the test database, on SQLite into a
+    template file that each test copies."""
+    if TEST_DB_URL:
+        _reset_postgres(TEST_DB_URL)
+        dbmod.upgrade(TEST_DB_URL)
+        return TEST_DB_URL
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    dbmod.upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    if TEST_DB_URL:
+        yield TEST_DB_URL
+        engine = create_engine(TEST_DB_URL)
+        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        path = tmp_path / "punchout.db"
+        shutil.copy(migrated_template, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-0123456789",
+        encryption_key=Fernet.generate_key().decode(),
+        base_url=GATEWAY_URL,
+        allowed_supplier_hosts=(SHOP_HOST,),
+        allowed_return_hosts=("erp.example",),
+        supplier_timeout=5,
+        testing=True,
+    )
+
+
+@pytest.fixture
+def gateway(settings: Settings) -> Iterator[Gateway]:
+    gw = Gateway.from_settings(settings)
+    yield gw
+    gw.engine.dispose()
+
+
+@pytest.fixture
+def app(gateway: Gateway):  # type: ignore[no-untyped-def]
+    from punchout.app import create_app
+
+    return create_app(gateway=gateway)
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded(gateway: Gateway) -> dict[str, object]:
+    """An organisation with a buyer, an approver, an API token and a cXML supplier that points
+    at the mock shop."""
+    with gateway.session_factory() as db:
+        org = accounts.create_org(db, "Testkommun", allowed_return_hosts="erp.kommun.example")
+        buyer = accounts.create_user(db, org, BUYER_EMAIL, BUYER_PASSWORD, ["buyer"],
+                                     name="Anna Buyer")
+        accounts.create_user(db, org, "olle.approver@kommun.example", BUYER_PASSWORD,
+                             ["approver"])
+        supplier = accounts.add_supplier(
+            db, gateway.box, org, "Kontorsgrossisten", protocol="cxml",
+            setup_url=f"{SHOP_URL}/cxml/setup", from_identity=BUYER_IDENTITY,
+            to_identity=SHOP_IDENTITY, shared_secret=SHARED_SECRET, deployment_mode="test")
+        token = accounts.create_token(db, org, "erp")
+        db.commit()
+        return {"org_id": org.id, "buyer_id": buyer.id, "supplier_id": supplier.id,
+                "supplier": supplier.name, "token": token}
+
+
+@pytest.fixture
+def shop_app():  # type: ignore[no-untyped-def]
+    from mock_shop import create_app as create_shop
+
+    return create_shop({"MOCK_SHOP_BUYERS": f"{BUYER_IDENTITY}:{SHARED_SECRET}",
+                        "MOCK_SHOP_IDENTITY": SHOP_IDENTITY,
+                        "MOCK_SHOP_PUBLIC_URL": SHOP_URL,
+                        "MOCK_SHOP_SECRET_KEY": "shop-test-key"})
+
+
+@pytest.fixture
+def shop_client(shop_app):  # type: ignore[no-untyped-def]
+    return shop_app.test_client()
+
+
+@pytest.fixture
+def routed_shop(shop_client) -> Iterator[responses.RequestsMock]:  # type: ignore[no-untyped-def]
+    """Server-to-server calls to http://shop.test go into the mock shop's app in-process."""
+
+    def forward(request: requests.PreparedRequest):  # type: ignore[no-untyped-def]
+        parts = urlsplit(request.url)
+        body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
+        resp = shop_client.open(parts.path, method=request.method, query_string=parts.query,
+                                data=body, headers=dict(request.headers))
+        return resp.status_code, dict(resp.headers), resp.get_data()
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add_callback(responses.POST, f"{SHOP_URL}/cxml/setup", callback=forward)
+        yield rsps
+
+
+def login(client, email: str = BUYER_EMAIL, password: str = BUYER_PASSWORD):  # type: ignore[no-untyped-def]
+    """Log in through the real login form (with its CSRF token)."""
+    page = client.get("/login")
+    token = _csrf_from(page.get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token})
+
+
+def _csrf_from(html: str) -> str:
+    import re
+
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+csrf_from = _csrf_from
