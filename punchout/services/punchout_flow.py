@@ -244,6 +244,10 @@ def _check_setup_answer(gw: Gateway, supplier: Supplier, answer: outbound.HttpAn
     try:
         response = parse_setup_response(answer.body, max_bytes=gw.settings.max_supplier_response)
     except CXMLError as exc:
+        where = getattr(exc, "path", None) or ""
+        if "PunchOutSetupResponse" in where or "StartPage" in where:
+            raise SupplierError("no_start_page", "the supplier answered cXML status 200 but "
+                                f"no StartPage URL ({exc})") from None
         kind = "text/html" in answer.content_type.lower() and "an HTML page" or "no valid cXML"
         raise SupplierError("garbage", f"the supplier answered with {kind}: {exc}") from None
     if response.status.code != 200:
@@ -390,7 +394,7 @@ def receive_return(
             reject("requisition no longer a draft")
             raise Conflict(f"Requisition {req.id} is {req.status} and can no longer be edited.",
                            requisition_id=req.id)
-        requisitions.replace_from_basket(req, basket, user_id=session.user_id,
+        requisitions.replace_from_basket(db, req, basket, user_id=session.user_id,
                                          session_id=session.id)
         outcome, requisition_id = "updated", req.id
         session.status = SessionStatus.RETURNED.value

@@ -86,8 +86,12 @@ def create_from_basket(
     return req
 
 
-def replace_from_basket(req: Requisition, basket: Basket, *, user_id: int, session_id: int) -> None:
-    """An edit session's basket replaces the draft's lines."""
+def replace_from_basket(db: Session, req: Requisition, basket: Basket, *, user_id: int,
+                        session_id: int) -> None:
+    """An edit session's basket replaces the draft's lines (old ones deleted first, since
+    line numbers are unique within a requisition)."""
+    req.lines.clear()
+    db.flush()
     _apply_basket(req, basket)
     req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
                                        to_status=req.status,

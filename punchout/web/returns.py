@@ -7,6 +7,8 @@ parsing, so that it can be archived exactly as received, even when it is too lar
 
 from __future__ import annotations
 
+import sys
+
 from flask import Blueprint, redirect, request, url_for
 
 from punchout.services import punchout_flow
@@ -23,7 +25,9 @@ def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
     if request.method == "GET":
         return request.query_string, False, None
     declared = request.content_length
-    request.max_content_length = None  # we enforce the limit ourselves, after archiving
+    # We enforce the limit ourselves, after archiving. (None would fall back to the app's
+    # MAX_CONTENT_LENGTH, and Werkzeug would refuse before anything is archived.)
+    request.max_content_length = sys.maxsize
     if declared is not None and declared > limit:
         return request.stream.read(OVERSIZE_ARCHIVE_CAP), True, declared
     body = request.stream.read(limit + 1)

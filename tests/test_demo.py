@@ -1,0 +1,82 @@
+"""`punchout demo` for real: two servers on two sites, a browser-like client, real HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m
+    return m.group(1)
+
+
+@pytest.mark.slow
+def test_demo_round_trip_over_http(tmp_path: Path):
+    port, shop_port = _free_port(), _free_port()
+    exe = Path(sys.executable).parent / "punchout"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")}
+    env["PUNCHOUT_DATABASE_URL"] = f"sqlite:///{tmp_path}/instance/punchout.db"
+    proc = subprocess.Popen([str(exe), "demo", "--port", str(port), "--shop-port",
+                             str(shop_port)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the demo did not start")
+        browser = requests.Session()  # holds cookies per host, like a browser
+        page = browser.get(f"{base}/login")
+        r = browser.post(f"{base}/login", data={"email": "buyer@demo.example",
+                                                "password": "demo-buyer",
+                                                "csrf_token": _csrf(page.text)})
+        assert r.status_code == 200 and "Go to the shop" in r.text
+        supplier_id = re.search(r'name="supplier_id" value="(\d+)"', r.text).group(1)
+        r = browser.post(f"{base}/punchout/start", allow_redirects=False,
+                         data={"supplier_id": supplier_id, "csrf_token": _csrf(r.text)})
+        assert r.status_code == 303
+        start_url = r.headers["Location"]
+        assert start_url.startswith(f"http://localhost:{shop_port}/")
+        shop = browser.get(start_url)
+        assert shop.status_code == 200 and "KG-1001" in shop.text
+        token = start_url.rstrip("/").rsplit("/", 1)[1]
+        shop_base = f"http://localhost:{shop_port}"
+        assert browser.post(f"{shop_base}/test/sessions/{token}/cart", json={
+            "items": [{"supplier_part_id": "KG-1001", "quantity": "4"}]}).status_code == 200
+        form = browser.get(f"{shop_base}/test/sessions/{token}/checkout").json()
+        assert form["action"].startswith(f"{base}/punchout/return/")
+        # The cross-site post: the browser sends no gateway cookie with it (SameSite=Lax).
+        back = requests.post(form["action"], data=form["fields"], allow_redirects=False)
+        assert back.status_code == 303
+        req_page = browser.get(base + back.headers["Location"])
+        assert req_page.status_code == 200
+        assert "Kopieringspapper A4" in req_page.text and "170.00" in req_page.text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+    assert "buyer@demo.example" in out and f"http://127.0.0.1:{port}/" in out
