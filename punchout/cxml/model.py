@@ -8,12 +8,11 @@ the parser saw, markup included.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 
-class Operation(str, Enum):
+class Operation(StrEnum):
     """``PunchOutSetupRequest/@operation`` and ``PunchOutOrderMessageHeader/@operationAllowed``."""
 
     CREATE = "create"
@@ -22,7 +21,7 @@ class Operation(str, Enum):
     SOURCE = "source"
 
 
-class DeploymentMode(str, Enum):
+class DeploymentMode(StrEnum):
     TEST = "test"
     PRODUCTION = "production"
 
