@@ -1,0 +1,148 @@
+"""The mock shop's app factory and configuration."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, Response, jsonify
+
+from . import cxml_views, testapi, views
+from .catalogue import DEFAULT_CATALOGUE, fmt_decimal, fmt_money, load_catalogue, round_ore
+from .faults import get_fault
+from .sessions import SessionStore
+from .shop import ENCODINGS, Shop
+
+DEFAULTS: dict[str, Any] = {
+    "MOCK_SHOP_BUYERS": "punchout-demo:demo-secret",
+    "MOCK_SHOP_IDENTITY": "mock-shop",
+    "MOCK_SHOP_BASKET_ENCODING": "base64",
+    "MOCK_SHOP_SECRET_KEY": None,
+    "MOCK_SHOP_PUBLIC_URL": None,
+    "MOCK_SHOP_FAULT": None,
+    "MOCK_SHOP_TEST_API": True,
+    "MOCK_SHOP_SESSION_TTL": 4 * 3600,
+    "MOCK_SHOP_CATALOGUE": str(DEFAULT_CATALOGUE),
+}
+
+MAX_BODY = 5 * 1024 * 1024
+NBSP = "\u00a0"
+
+UNIT_LABELS = {
+    "EA": "st",
+    "H87": "st",
+    "C62": "st",
+    "XPK": "förp.",
+    "XBX": "ask",
+    "XRO": "rulle",
+    "PR": "par",
+    "KGM": "kg",
+    "LTR": "l",
+    "MTR": "m",
+}
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then ``overrides``."""
+    config = dict(DEFAULTS)
+    for name in DEFAULTS:
+        if name in os.environ:
+            config[name] = os.environ[name]
+    config.update(overrides or {})
+    return config
+
+
+def parse_buyers(value: str | Mapping[str, str]) -> dict[str, str]:
+    """``identity:secret,identity:secret`` (or a mapping) into a dict; refuses empty secrets."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    else:
+        pairs = []
+        for entry in str(value).split(","):
+            if not entry.strip():
+                continue
+            identity, sep, secret = entry.strip().partition(":")
+            if not sep:
+                raise ValueError(f"MOCK_SHOP_BUYERS entry {entry!r} is not identity:secret")
+            pairs.append((identity, secret))
+    buyers: dict[str, str] = {}
+    for identity, secret in pairs:
+        identity, secret = identity.strip(), secret.strip()
+        if not identity or not secret or secret.casefold() == "none":
+            raise ValueError(f"MOCK_SHOP_BUYERS: buyer {identity!r} needs a real shared secret")
+        buyers[identity] = secret
+    if not buyers:
+        raise ValueError("MOCK_SHOP_BUYERS names no buyer")
+    return buyers
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    settings = load_config(config)
+    encoding = str(settings["MOCK_SHOP_BASKET_ENCODING"]).strip().lower()
+    if encoding not in ENCODINGS:
+        raise ValueError(f"MOCK_SHOP_BASKET_ENCODING must be one of {', '.join(ENCODINGS)}")
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings["MOCK_SHOP_SECRET_KEY"] or secrets.token_hex(32),
+        SESSION_COOKIE_NAME="mockshop_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update({k: v for k, v in settings.items() if k.startswith("MOCK_SHOP_")})
+    app.config["MOCK_SHOP_SECRET_KEY"] = None  # keep the key only where Flask needs it
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    app.extensions["mock_shop"] = Shop(
+        catalogue=load_catalogue(settings["MOCK_SHOP_CATALOGUE"]),
+        buyers=parse_buyers(settings["MOCK_SHOP_BUYERS"]),
+        identity=str(settings["MOCK_SHOP_IDENTITY"]).strip() or "mock-shop",
+        basket_encoding=encoding,
+        public_url=settings["MOCK_SHOP_PUBLIC_URL"] or None,
+        fault=get_fault(settings["MOCK_SHOP_FAULT"]),
+        test_api=_flag(settings["MOCK_SHOP_TEST_API"]),
+        store=SessionStore(ttl_seconds=float(settings["MOCK_SHOP_SESSION_TTL"])),
+    )
+
+    app.register_blueprint(cxml_views.bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(testapi.bp)
+    app.add_template_filter(_money, "money")
+    app.add_template_filter(lambda amount: _money(round_ore(amount)), "money_amount")
+    app.add_template_filter(_qty, "qty")
+    app.add_template_filter(lambda code: UNIT_LABELS.get(code, code), "unit_label")
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"status": "ok"})
+
+    return app
+
+
+def _money(value: Decimal) -> str:
+    """Swedish display: ``1 649,00 kr`` (four decimals kept where the price has them)."""
+    text = fmt_money(value)
+    whole, _, decimals = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}{NBSP.join(groups)},{decimals}{NBSP}kr"
+
+
+def _qty(value: Decimal) -> str:
+    return fmt_decimal(value).replace(".", ",")

@@ -1,0 +1,76 @@
+"""The shop's state for one app: configuration, catalogue, sessions, fault; and the basket form."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+
+from . import cxml_out
+from .catalogue import Catalogue
+from .faults import Fault
+from .sessions import Credential, PunchoutSession, SessionStore
+
+ENCODINGS = ("base64", "urlencoded")
+
+
+@dataclass
+class Shop:
+    catalogue: Catalogue
+    buyers: dict[str, str] = field(repr=False)
+    identity: str = "mock-shop"
+    basket_encoding: str = "base64"
+    public_url: str | None = None
+    fault: Fault | None = None
+    test_api: bool = True
+    store: SessionStore = field(default_factory=SessionStore)
+
+    def base_url(self) -> str:
+        """The shop's public base URL, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return request.host_url.rstrip("/")
+
+    def host(self) -> str:
+        return urlsplit(self.base_url()).hostname or "mock-shop"
+
+    @property
+    def credential(self) -> Credential:
+        return Credential("NetworkID", self.identity)
+
+    def basket_form(self, session: PunchoutSession, *, cancel: bool = False) -> BasketForm:
+        """The exact form the browser posts back: action URL and hidden fields."""
+        document = cxml_out.order_message(
+            shop=self.credential,
+            buyer=session.buyer_credentials,
+            buyer_cookie=session.buyer_cookie,
+            lines=[] if cancel else session.cart,
+            deployment_mode=session.deployment_mode,
+            host=self.host(),
+            tweak=self.fault.tweak_order if self.fault else None,
+        )
+        if self.basket_encoding == "urlencoded":
+            fields = {"cxml-urlencoded": document.decode("utf-8")}
+        else:
+            fields = {"cxml-base64": base64.b64encode(document).decode("ascii")}
+        if self.fault is not None:
+            fields = self.fault.form_fields(fields)
+        return BasketForm(action=session.browser_form_post, fields=fields, document=document)
+
+
+@dataclass(frozen=True)
+class BasketForm:
+    action: str
+    fields: dict[str, str]
+    document: bytes
+    method: str = "post"
+
+    def to_json(self) -> dict[str, object]:
+        return {"action": self.action, "method": self.method, "fields": self.fields}
+
+
+def current_shop() -> Shop:
+    shop: Shop = current_app.extensions["mock_shop"]
+    return shop
