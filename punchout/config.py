@@ -98,7 +98,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         raise ConfigError(f"PUNCHOUT_TIMEZONE {timezone!r} is not a known time zone") from None
     base_url = env.get("PUNCHOUT_BASE_URL", "").strip().rstrip("/")
     if base_url and not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"PUNCHOUT_BASE_URL must start with http:// or https://, not {base_url!r}")
+        raise ConfigError(
+            f"PUNCHOUT_BASE_URL must start with http:// or https://, not {base_url!r}"
+        )
     return Settings(
         database_url=env.get("PUNCHOUT_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
         secret_key=secret_key,

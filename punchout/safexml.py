@@ -50,7 +50,9 @@ def parse_untrusted(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree
     if not isinstance(data, bytes | bytearray):
         raise TypeError("parse_untrusted takes bytes")
     if len(data) > max_bytes:
-        raise XMLSecurityError(f"XML document of {len(data)} bytes exceeds the limit of {max_bytes}")
+        raise XMLSecurityError(
+            f"XML document of {len(data)} bytes exceeds the limit of {max_bytes}"
+        )
     if not data.strip():
         raise XMLSyntaxError("empty document")
     parser = _new_parser()

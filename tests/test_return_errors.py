@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qs
 from decimal import Decimal
+from urllib.parse import parse_qs
 
 import pytest
 from helpers import b64_form, basket_xml, open_session, session_return

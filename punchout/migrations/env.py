@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from punchout.persistence.db import make_engine
 from punchout.persistence.models import Base
 

@@ -34,14 +34,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     BUYER = "buyer"
     APPROVER = "approver"
     ADMIN = "admin"
     SUPPLIER = "supplier"
 
 
-class SessionStatus(str, enum.Enum):
+class SessionStatus(enum.StrEnum):
     OPEN = "open"
     RETURNED = "returned"
     CANCELLED = "cancelled"
@@ -49,7 +49,7 @@ class SessionStatus(str, enum.Enum):
     EXPIRED = "expired"
 
 
-class RequisitionStatus(str, enum.Enum):
+class RequisitionStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     APPROVED = "approved"

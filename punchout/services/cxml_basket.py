@@ -58,7 +58,9 @@ def basket_from_order_message(msg: PunchOutOrderMessage) -> Basket:
     )
 
 
-def items_out_from_lines(lines: Iterable[RequisitionLine], extrinsics: dict[int, list]) -> tuple[Item, ...]:
+def items_out_from_lines(
+    lines: Iterable[RequisitionLine], extrinsics: dict[int, list[list[str]]]
+) -> tuple[Item, ...]:
     """The earlier basket's lines as ItemOut, aux IDs byte-exact, for edit and inspect."""
     items = []
     for line in lines:

@@ -57,7 +57,9 @@ def check_url(url: str, allowed_hosts: tuple[str, ...]) -> str:
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError:
-        raise SupplierError("unreachable", f"the supplier's host {host} cannot be resolved") from None
+        raise SupplierError(
+            "unreachable", f"the supplier's host {host} cannot be resolved"
+        ) from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:

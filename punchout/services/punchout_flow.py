@@ -49,7 +49,6 @@ from punchout.persistence.types import utcnow
 from punchout.services import archive, outbound, requisitions
 from punchout.services.context import Gateway
 from punchout.services.cxml_basket import basket_from_order_message, items_out_from_lines
-from punchout.services.form_body import FormBodyError, form_fields
 from punchout.services.errors import (
     Conflict,
     Forbidden,
@@ -60,6 +59,7 @@ from punchout.services.errors import (
     SupplierError,
     Unprocessable,
 )
+from punchout.services.form_body import FormBodyError, form_fields
 from punchout.services.outbound import host_is_listed
 from punchout.services.signing import TokenExpired, TokenInvalid
 

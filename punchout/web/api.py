@@ -72,7 +72,9 @@ def create_session():  # type: ignore[no-untyped-def]
         raise InvalidRequest("'supplier' and 'user' are required")
     operation = _opt_str(data, "operation") or "create"
     requisition = data.get("requisition")
-    if requisition is not None and (not isinstance(requisition, int) or isinstance(requisition, bool)):
+    if requisition is not None and (
+        not isinstance(requisition, int) or isinstance(requisition, bool)
+    ):
         raise InvalidRequest("'requisition' must be a requisition id (an integer)")
     try:
         supplier = accounts.find_supplier(db, org, supplier_name)
