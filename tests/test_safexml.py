@@ -187,3 +187,32 @@ def test_only_bytes_are_accepted() -> None:
 def test_errors_are_value_errors() -> None:
     assert issubclass(XMLSecurityError, ValueError)
     assert issubclass(XMLSyntaxError, ValueError)
+
+
+@pytest.mark.parametrize("doc", [
+    b'<!DOCTYPE cXML [<!ATTLIST cXML version CDATA "9.9">]><cXML/>',
+    b'<!DOCTYPE cXML [<!NOTATION n SYSTEM "x">]><cXML/>',
+    b'<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/c.dtd" [ ]><cXML/>',
+    b"<?xml version='1.0'?>\n<!DOCTYPE cXML\n  SYSTEM 'a[b].dtd'"
+    b" [<!ATTLIST cXML a CDATA 'x'>]><cXML/>",
+])
+def test_any_internal_subset_is_refused(doc: bytes) -> None:
+    with pytest.raises(XMLSecurityError, match="internal DTD subset"):
+        parse_untrusted(doc)
+
+
+def test_brackets_inside_a_quoted_system_id_are_not_a_subset() -> None:
+    root = parse_untrusted(b'<!DOCTYPE cXML SYSTEM "http://x.example/a[1].dtd"><cXML/>')
+    assert root.tag == "cXML"
+
+
+def test_bare_ampersand_is_a_syntax_error_with_its_position() -> None:
+    with pytest.raises(XMLSyntaxError) as info:
+        parse_untrusted(b"<r>\n  Kaffe & te</r>")
+    assert info.value.line == 2 and info.value.column
+
+
+def test_undefined_entity_after_an_external_doctype_names_it_and_its_line() -> None:
+    doc = b'<!DOCTYPE cXML SYSTEM "cXML.dtd">\n<cXML>\n<a>&nbsp;</a></cXML>'
+    with pytest.raises(XMLSecurityError, match=r"&nbsp;.*line 3"):
+        parse_untrusted(doc)
