@@ -370,7 +370,7 @@ def receive_return(
         session.error = f"unreadable basket: {exc}"
         db.commit()
         raise InvalidRequest(f"The supplier's basket could not be read: {exc}") from None
-    if order.buyer_cookie != session.buyer_cookie:
+    if order.buyer_cookie.strip() != session.buyer_cookie:
         reject("BuyerCookie does not match the session")
         raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
                         "does not match).")
