@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from punchout.cli import admin, demo
+from punchout.cli import admin, agreements, demo
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +17,7 @@ def main() -> None:
 
 
 admin.register(main)
+agreements.register(main)
 main.add_command(demo.demo)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -150,6 +152,7 @@ class PunchoutSession(Base):
     requisition_id: Mapped[int | None] = mapped_column(
         ForeignKey("requisitions.id", use_alter=True), nullable=True
     )
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), nullable=True)
     return_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     start_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -159,6 +162,7 @@ class PunchoutSession(Base):
 
     user: Mapped[User] = relationship()
     supplier: Mapped[Supplier] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
 
 
 class SessionReturn(Base):
@@ -217,11 +221,15 @@ class Requisition(Base):
     tax: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
     operation_allowed: Mapped[str] = mapped_column(String(10), default="create")
     warnings_json: Mapped[str] = mapped_column(Text, default="[]")
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), nullable=True)
+    #: accepted | partially_accepted | rejected, or None when no agreement applied.
+    verdict: Mapped[str | None] = mapped_column(String(20), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
     supplier: Mapped[Supplier] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
     lines: Mapped[list[RequisitionLine]] = relationship(
         order_by="RequisitionLine.line_no", cascade="all, delete-orphan"
     )
@@ -258,6 +266,16 @@ class RequisitionLine(Base):
     #: Verdict codes and reasons as JSON (filled by the agreement check; ``[]`` = unchecked).
     verdicts_json: Mapped[str] = mapped_column(Text, default="[]")
     action: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    agreed_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    agreed_unit: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    agreed_price_basis: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    agreed_max_quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    #: The assortment version the line was checked against.
+    assortment_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assortment_versions.id"), nullable=True
+    )
+    #: An approver's decision on a ``flag`` line: accepted | refused.
+    approval: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class RequisitionEvent(Base):
@@ -269,3 +287,64 @@ class RequisitionEvent(Base):
     to_status: Mapped[str] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Agreement(Base):
+    """A framework agreement ("ramavtal") with one supplier."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100))
+    currency: Mapped[str] = mapped_column(String(3))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    tolerance_percent: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    tolerance_absolute: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    #: What a line that breaks a rule gets: ``reject`` or ``flag`` (an approver decides).
+    policy: Mapped[str] = mapped_column(String(10), default="reject")
+    #: Comma list of allowed UNSPSC prefixes; empty = any category.
+    unspsc_prefixes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    supplier: Mapped[Supplier] = relationship()
+
+
+class AssortmentVersion(Base):
+    """One import of an agreement's assortment, in force from ``effective_from``."""
+
+    __tablename__ = "assortment_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    source_format: Mapped[str] = mapped_column(String(10))
+    source_name: Mapped[str] = mapped_column(Text, default="")
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AssortmentItem(Base):
+    """An agreed article in one unit (and aux ID, when the supplier uses them)."""
+
+    __tablename__ = "assortment_items"
+    __table_args__ = (
+        UniqueConstraint("version_id", "supplier_part_id", "unit", "aux_key"),
+        Index("ix_assortment_items_lookup", "version_id", "supplier_part_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("assortment_versions.id"))
+    supplier_part_id: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    #: The aux ID, or "" when none: NULLs would not take part in the UNIQUE constraint.
+    aux_key: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[Decimal] = mapped_column(ExactDecimal)
+    currency: Mapped[str] = mapped_column(String(3))
+    price_basis_quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    max_quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    unspsc: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    gtin: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    manufacturer_part_id: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -36,6 +36,7 @@ from punchout.cxml.model import (
     PunchOutSetupRequest,
 )
 from punchout.persistence.models import (
+    Agreement,
     Organisation,
     PunchoutSession,
     Requisition,
@@ -46,7 +47,7 @@ from punchout.persistence.models import (
     User,
 )
 from punchout.persistence.types import utcnow
-from punchout.services import archive, outbound, requisitions
+from punchout.services import agreements, archive, outbound, requisitions
 from punchout.services.context import Gateway
 from punchout.services.cxml_basket import basket_from_order_message, items_out_from_lines
 from punchout.services.errors import (
@@ -91,6 +92,7 @@ def start_session(
     requisition_id: int | None = None,
     return_url: str | None = None,
     remote_addr: str | None = None,
+    agreement: str | None = None,
 ) -> PunchoutSession:
     """Open a punch-out session with the supplier and return it with its ``start_url``.
 
@@ -140,6 +142,11 @@ def start_session(
                            "edited", requisition_id=earlier.id)
 
     now = utcnow()
+    if earlier is not None and earlier.agreement_id is not None and agreement is None:
+        bound = db.get(Agreement, earlier.agreement_id)
+    else:
+        bound = agreements.bind_for_session(db, supplier, agreement,
+                                            agreements.local_day(now, gw.settings.tz))
     session = PunchoutSession(
         organisation_id=org.id,
         user_id=user.id,
@@ -148,6 +155,7 @@ def start_session(
         status=SessionStatus.OPEN.value,
         buyer_cookie=secrets.token_hex(16),
         requisition_id=earlier.id if earlier else None,
+        agreement_id=bound.id if bound else None,
         return_url=return_url,
         created_at=now,
         expires_at=now + timedelta(seconds=gw.settings.session_ttl),
@@ -377,6 +385,13 @@ def receive_return(
 
     basket = basket_from_order_message(order)
     cancelled = order.status.code == 204 or basket.is_empty
+    verdict, version_id = None, None
+    if session.agreement_id is not None and not cancelled:
+        bound = db.get(Agreement, session.agreement_id)
+        assert bound is not None
+        verdict, version = agreements.check_basket(
+            db, bound, basket, agreements.local_day(utcnow(), gw.settings.tz))
+        version_id = version.id if version else None
     now = utcnow()
     requisition_id: int | None = None
     outcome: str
@@ -395,13 +410,15 @@ def receive_return(
             raise Conflict(f"Requisition {req.id} is {req.status} and can no longer be edited.",
                            requisition_id=req.id)
         requisitions.replace_from_basket(db, req, basket, user_id=session.user_id,
-                                         session_id=session.id)
+                                         session_id=session.id, verdict=verdict,
+                                         version_id=version_id)
         outcome, requisition_id = "updated", req.id
         session.status = SessionStatus.RETURNED.value
     else:
         req = requisitions.create_from_basket(
             db, organisation_id=session.organisation_id, user_id=session.user_id,
-            supplier_id=session.supplier_id, session_id=session.id, basket=basket)
+            supplier_id=session.supplier_id, session_id=session.id, basket=basket,
+            verdict=verdict, version_id=version_id, agreement_id=session.agreement_id)
         db.flush()
         outcome, requisition_id = "created", req.id
         session.status = SessionStatus.RETURNED.value
@@ -455,6 +472,7 @@ def session_dict(session: PunchoutSession) -> dict[str, object]:
         "supplier": session.supplier.name,
         "user": session.user.email,
         "requisition": _session_requisition(session),
+        "agreement": session.agreement.reference if session.agreement else None,
         "start_url": session.start_url,
         "expires_at": session.expires_at.isoformat(),
         "error": session.error,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from punchout.domain.basket import Basket
 from punchout.domain.line_checks import basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
+from punchout.domain.verdicts import BasketVerdict
 from punchout.persistence.models import (
     Requisition,
     RequisitionEvent,
@@ -22,11 +23,21 @@ from punchout.persistence.types import utcnow
 from punchout.services.errors import NotFound
 
 
-def _lines_from_basket(basket: Basket) -> list[RequisitionLine]:
+def _lines_from_basket(basket: Basket, verdict: BasketVerdict | None,
+                       version_id: int | None) -> list[RequisitionLine]:
     rows = []
     for n, line in enumerate(basket.lines, start=1):
-        problems = line_problems(line)
-        verdicts = [{"code": "invalid_line", "message": p} for p in problems]
+        agreed = None
+        if verdict is not None:
+            lv = verdict.lines[n - 1]
+            reasons = [{"code": r.code.value, "message": r.message} for r in lv.reasons]
+            action: str | None = lv.action.value
+            agreed = lv.agreed
+        else:
+            # No agreement applies: only what every line must satisfy is checked.
+            problems = line_problems(line)
+            reasons = [{"code": "invalid_line", "message": p} for p in problems]
+            action = "reject" if problems else None
         rows.append(
             RequisitionLine(
                 line_no=n,
@@ -51,15 +62,21 @@ def _lines_from_basket(basket: Basket) -> list[RequisitionLine]:
                 lead_time=line.lead_time,
                 url=line.url,
                 extrinsics_json=json.dumps(list(line.extrinsics)),
-                verdicts_json=json.dumps(verdicts),
-                action="reject" if problems else None,
+                verdicts_json=json.dumps(reasons),
+                action=action,
+                agreed_unit_price=agreed.price if agreed else None,
+                agreed_unit=agreed.unit if agreed else None,
+                agreed_price_basis=agreed.price_basis_quantity if agreed else None,
+                agreed_max_quantity=agreed.max_quantity if agreed else None,
+                assortment_version_id=version_id if verdict is not None else None,
             )
         )
     return rows
 
 
-def _apply_basket(req: Requisition, basket: Basket) -> None:
-    req.lines = _lines_from_basket(basket)
+def _apply_basket(req: Requisition, basket: Basket, verdict: BasketVerdict | None,
+                  version_id: int | None) -> None:
+    req.lines = _lines_from_basket(basket, verdict, version_id)
     currencies = {line.currency for line in basket.lines}
     req.currency = currencies.pop() if len(currencies) == 1 else basket.currency
     req.total = to_ore(sum((line.line_total for line in req.lines), Decimal(0)))
@@ -67,19 +84,22 @@ def _apply_basket(req: Requisition, basket: Basket) -> None:
     req.shipping = basket.shipping
     req.tax = basket.tax
     req.operation_allowed = basket.operation_allowed or "create"
-    req.warnings_json = json.dumps(basket_warnings(basket))
+    warnings = list(verdict.warnings) if verdict is not None else basket_warnings(basket)
+    req.warnings_json = json.dumps(warnings)
+    req.verdict = verdict.outcome.value if verdict is not None else None
     req.updated_at = utcnow()
 
 
 def create_from_basket(
     db: Session, *, organisation_id: int, user_id: int, supplier_id: int, session_id: int,
-    basket: Basket,
+    basket: Basket, verdict: BasketVerdict | None = None, version_id: int | None = None,
+    agreement_id: int | None = None,
 ) -> Requisition:
     req = Requisition(
         organisation_id=organisation_id, user_id=user_id, supplier_id=supplier_id,
-        session_id=session_id, status=RequisitionStatus.DRAFT.value,
+        session_id=session_id, status=RequisitionStatus.DRAFT.value, agreement_id=agreement_id,
     )
-    _apply_basket(req, basket)
+    _apply_basket(req, basket, verdict, version_id)
     req.events = [RequisitionEvent(user_id=user_id, from_status=None, to_status="draft",
                                    note=f"created from punch-out session {session_id}")]
     db.add(req)
@@ -87,12 +107,13 @@ def create_from_basket(
 
 
 def replace_from_basket(db: Session, req: Requisition, basket: Basket, *, user_id: int,
-                        session_id: int) -> None:
+                        session_id: int, verdict: BasketVerdict | None = None,
+                        version_id: int | None = None) -> None:
     """An edit session's basket replaces the draft's lines (old ones deleted first, since
     line numbers are unique within a requisition)."""
     req.lines.clear()
     db.flush()
-    _apply_basket(req, basket)
+    _apply_basket(req, basket, verdict, version_id)
     req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
                                        to_status=req.status,
                                        note=f"lines replaced by edit session {session_id}"))
@@ -114,6 +135,7 @@ def list_for(db: Session, organisation_id: int, user_id: int | None = None,
 
 
 def line_dict(line: RequisitionLine) -> dict[str, Any]:
+    """A requisition line with the same per-line fields as the verdict answer."""
     reasons = json.loads(line.verdicts_json or "[]")
     price_basis = None
     if line.price_basis_quantity is not None:
@@ -122,6 +144,17 @@ def line_dict(line: RequisitionLine) -> dict[str, Any]:
             "conversion_factor": decimal_str(line.price_basis_conversion),
             "unit": line.price_basis_unit,
         }
+    codes: list[str] = []
+    for r in reasons:
+        if r["code"] not in codes:
+            codes.append(r["code"])
+    if not codes and line.action == "ok":
+        codes = ["ok"]
+    agreed = None
+    if line.agreed_unit_price is not None:
+        agreed = {"unit_price": decimal_str(line.agreed_unit_price), "unit": line.agreed_unit,
+                  "price_basis": decimal_str(line.agreed_price_basis),
+                  "max_quantity": decimal_str(line.agreed_max_quantity)}
     return {
         "line": line.line_no,
         "source_line": line.source_line,
@@ -138,10 +171,12 @@ def line_dict(line: RequisitionLine) -> dict[str, Any]:
         "manufacturer_part_id": line.manufacturer_part_id,
         "manufacturer_name": line.manufacturer_name,
         "lead_time": line.lead_time,
-        "verdicts": sorted({r["code"] for r in reasons}) or (["ok"] if line.action else []),
+        "verdicts": codes,
         "action": line.action,
+        "approval": line.approval,
         "reasons": reasons,
-        "agreed": None,
+        "agreed": agreed,
+        "assortment_version": line.assortment_version_id,
     }
 
 
@@ -158,8 +193,74 @@ def requisition_dict(req: Requisition) -> dict[str, Any]:
         "shipping": decimal_str(req.shipping),
         "tax": decimal_str(req.tax),
         "operation_allowed": req.operation_allowed,
+        "agreement": req.agreement.reference if req.agreement_id and req.agreement else None,
+        "verdict": req.verdict,
         "warnings": json.loads(req.warnings_json or "[]"),
         "created_at": req.created_at.isoformat(),
         "updated_at": req.updated_at.isoformat(),
         "lines": [line_dict(line) for line in req.lines],
+        "orderable_lines": [line.line_no for line in orderable_lines(req)],
+        "history": [{"at": e.created_at.isoformat(), "from": e.from_status, "to": e.to_status,
+                     "note": e.note} for e in req.events],
     }
+
+
+def orderable_lines(req: Requisition) -> list[RequisitionLine]:
+    """Lines that may be ordered: never a ``reject`` line; a ``flag`` line only once an
+    approver accepted it."""
+    return [ln for ln in req.lines
+            if ln.action != "reject" and (ln.action != "flag" or ln.approval == "accepted")]
+
+
+def _transition(req: Requisition, to: RequisitionStatus, user_id: int | None, note: str) -> None:
+    req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
+                                       to_status=to.value, note=note))
+    req.status = to.value
+    req.updated_at = utcnow()
+
+
+def submit(req: Requisition, *, user_id: int | None) -> None:
+    from punchout.services.errors import Conflict
+
+    if req.status != RequisitionStatus.DRAFT.value:
+        raise Conflict(f"requisition {req.id} is {req.status}; only a draft can be submitted",
+                       requisition_id=req.id)
+    candidates = [ln for ln in req.lines if ln.action != "reject"]
+    if not candidates:
+        raise Conflict(f"requisition {req.id} has no line that can be ordered: every line was "
+                       "refused by the agreement check", requisition_id=req.id)
+    excluded = len(req.lines) - len(candidates)
+    _transition(req, RequisitionStatus.SUBMITTED, user_id,
+                "submitted" + (f"; {excluded} refused line(s) left out" if excluded else ""))
+
+
+def approve(req: Requisition, *, user_id: int | None, accepted_lines: set[int],
+            note: str = "") -> None:
+    """Approve a submitted requisition, deciding every flagged line (accepted or refused)."""
+    from punchout.services.errors import Conflict
+
+    if req.status != RequisitionStatus.SUBMITTED.value:
+        raise Conflict(f"requisition {req.id} is {req.status}; only a submitted one can be "
+                       "approved", requisition_id=req.id)
+    flagged = {ln.line_no for ln in req.lines if ln.action == "flag"}
+    unknown = accepted_lines - flagged
+    if unknown:
+        raise Conflict(f"line(s) {', '.join(map(str, sorted(unknown)))} are not flagged lines",
+                       requisition_id=req.id)
+    for ln in req.lines:
+        if ln.action == "flag":
+            ln.approval = "accepted" if ln.line_no in accepted_lines else "refused"
+    if not orderable_lines(req):
+        raise Conflict(f"requisition {req.id} would have no line left to order; reject it "
+                       "instead", requisition_id=req.id)
+    decided = f"; flagged lines accepted: {sorted(accepted_lines)}" if flagged else ""
+    _transition(req, RequisitionStatus.APPROVED, user_id, (note or "approved") + decided)
+
+
+def reject(req: Requisition, *, user_id: int | None, note: str = "") -> None:
+    from punchout.services.errors import Conflict
+
+    if req.status not in (RequisitionStatus.SUBMITTED.value, RequisitionStatus.DRAFT.value):
+        raise Conflict(f"requisition {req.id} is {req.status} and cannot be rejected",
+                       requisition_id=req.id)
+    _transition(req, RequisitionStatus.REJECTED, user_id, note or "rejected")

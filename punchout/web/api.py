@@ -85,6 +85,7 @@ def create_session():  # type: ignore[no-untyped-def]
         gateway(), db, user=user, supplier=supplier, base_url=base_url(),
         operation=operation, requisition_id=requisition,
         return_url=_opt_str(data, "return_url"), remote_addr=request.remote_addr,
+        agreement=_opt_str(data, "agreement"),
     )
     return jsonify({"id": session.id, "start_url": session.start_url,
                     "expires_at": session.expires_at.isoformat()}), 201
@@ -124,3 +125,74 @@ def list_requisitions():  # type: ignore[no-untyped-def]
 def get_requisition(req_id: int):  # type: ignore[no-untyped-def]
     org: Organisation = g.api_org
     return jsonify(requisitions.requisition_dict(requisitions.get(get_db(), org.id, req_id)))
+
+
+@bp.post("/baskets/check")
+@token_required
+def check_basket():  # type: ignore[no-untyped-def]
+    """Verdicts for a basket in JSON, cXML, or an OCI/cXML form body."""
+    from punchout.domain.json_basket import verdict_answer
+    from punchout.persistence.types import utcnow
+    from punchout.services import agreements
+    from punchout.services.basket_input import BasketUnreadable, read_basket
+
+    org: Organisation = g.api_org
+    gw = gateway()
+    try:
+        basket_in = read_basket(request.get_data(), request.content_type,
+                                max_bytes=gw.settings.max_body)
+    except BasketUnreadable as exc:
+        raise InvalidRequest(f"unreadable basket: {exc}") from None
+    reference = request.args.get("agreement") or basket_in.agreement
+    if not reference:
+        raise InvalidRequest("name the agreement: ?agreement=REF or \"agreement\" in the JSON")
+    db = get_db()
+    try:
+        agreement = agreements.find(db, org.id, reference)
+    except NotFound as exc:
+        raise Unprocessable(exc.message) from None
+    day = agreements.local_day(utcnow(), gw.settings.tz)
+    verdict, _version = agreements.check_basket(db, agreement, basket_in.basket, day,
+                                                basket_in.problems)
+    return jsonify(verdict_answer(basket_in.basket, verdict, agreement.reference))
+
+
+def _lifecycle(req_id: int, action: str):  # type: ignore[no-untyped-def]
+    org: Organisation = g.api_org
+    db = get_db()
+    req = requisitions.get(db, org.id, req_id)
+    data = request.get_json(silent=True) or {}
+    if not isinstance(data, dict):
+        raise InvalidRequest("the body must be a JSON object")
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise InvalidRequest("'note' must be a string")
+    if action == "submit":
+        requisitions.submit(req, user_id=None)
+    elif action == "approve":
+        lines = data.get("accept_lines", [])
+        if not isinstance(lines, list) or not all(isinstance(n, int) for n in lines):
+            raise InvalidRequest("'accept_lines' must be a list of line numbers")
+        requisitions.approve(req, user_id=None, accepted_lines=set(lines), note=note)
+    else:
+        requisitions.reject(req, user_id=None, note=note)
+    db.commit()
+    return jsonify(requisitions.requisition_dict(req))
+
+
+@bp.post("/requisitions/<int:req_id>/submit")
+@token_required
+def submit_requisition(req_id: int):  # type: ignore[no-untyped-def]
+    return _lifecycle(req_id, "submit")
+
+
+@bp.post("/requisitions/<int:req_id>/approve")
+@token_required
+def approve_requisition(req_id: int):  # type: ignore[no-untyped-def]
+    return _lifecycle(req_id, "approve")
+
+
+@bp.post("/requisitions/<int:req_id>/reject")
+@token_required
+def reject_requisition(req_id: int):  # type: ignore[no-untyped-def]
+    return _lifecycle(req_id, "reject")

@@ -91,3 +91,40 @@ def session_page(session_id: int):  # type: ignore[no-untyped-def]
     if session is None:
         abort(404, description=f"punch-out session {session_id} not found")
     return render_template("session.html", s=punchout_flow.session_dict(session))
+
+
+def _own_or_approver(req_id: int):  # type: ignore[no-untyped-def]
+    req = requisitions.get(get_db(), current_user.organisation_id, req_id)
+    if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
+        abort(404, description=f"requisition {req_id} not found")
+    return req
+
+
+@bp.post("/requisitions/<int:req_id>/submit")
+@login_required
+def submit(req_id: int):  # type: ignore[no-untyped-def]
+    req = _own_or_approver(req_id)
+    if req.user_id != current_user.id:
+        abort(403, description="Only the buyer who made the requisition can submit it.")
+    requisitions.submit(req, user_id=current_user.id)
+    get_db().commit()
+    return redirect(url_for("buyer.requisition", req_id=req.id,
+                            notice="Submitted for approval."), code=303)
+
+
+@bp.post("/requisitions/<int:req_id>/decide")
+@login_required
+def decide(req_id: int):  # type: ignore[no-untyped-def]
+    if not current_user.has_role(Role.APPROVER):
+        abort(403, description="Only an approver can approve or reject a requisition.")
+    req = _own_or_approver(req_id)
+    note = request.form.get("note", "")[:2000]
+    if request.form.get("decision") == "reject":
+        requisitions.reject(req, user_id=current_user.id, note=note)
+        notice = "Rejected."
+    else:
+        accepted = {int(v) for v in request.form.getlist("accept_line") if v.isdigit()}
+        requisitions.approve(req, user_id=current_user.id, accepted_lines=accepted, note=note)
+        notice = "Approved."
+    get_db().commit()
+    return redirect(url_for("buyer.requisition", req_id=req.id, notice=notice), code=303)

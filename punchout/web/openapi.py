@@ -53,8 +53,40 @@ def spec() -> dict[str, Any]:
                     "unit_price": {"$ref": "#/components/schemas/Decimal"},
                     "currency": {"type": "string"},
                     "line_total": {"$ref": "#/components/schemas/Decimal"},
-                    "verdicts": {"type": "array", "items": {"type": "string"}},
-                    "action": {"type": ["string", "null"]}}},
+                    "verdicts": {"type": "array", "items": {"enum": [
+                        "ok", "not_in_assortment", "price_above_agreement", "currency_mismatch",
+                        "unit_mismatch", "agreement_not_valid", "quantity_above_limit",
+                        "category_not_allowed", "invalid_line"]}},
+                    "action": {"enum": ["ok", "flag", "reject", None]},
+                    "reasons": {"type": "array", "items": {"type": "object", "properties": {
+                        "code": {"type": "string"}, "message": {"type": "string"}}}},
+                    "agreed": {"type": ["object", "null"]}}},
+                "BasketLine": {"type": "object",
+                               "required": ["supplier_part_id", "quantity", "unit",
+                                            "unit_price"],
+                               "properties": {
+                    "supplier_part_id": {"type": "string"},
+                    "supplier_part_auxiliary_id": {"type": ["string", "null"]},
+                    "quantity": {"$ref": "#/components/schemas/Decimal"},
+                    "unit": {"type": "string"},
+                    "unit_price": {"$ref": "#/components/schemas/Decimal"},
+                    "currency": {"type": "string"},
+                    "price_basis": {"type": ["object", "null"], "properties": {
+                        "quantity": {"$ref": "#/components/schemas/Decimal"},
+                        "conversion_factor": {"$ref": "#/components/schemas/Decimal"},
+                        "unit": {"type": "string"}}},
+                    "description": {"type": "string"}, "unspsc": {"type": ["string", "null"]}}},
+                "Basket": {"type": "object", "required": ["lines"], "properties": {
+                    "agreement": {"type": "string"}, "currency": {"type": "string"},
+                    "lines": {"type": "array",
+                              "items": {"$ref": "#/components/schemas/BasketLine"}}}},
+                "VerdictAnswer": {"type": "object", "properties": {
+                    "agreement": {"type": "string"},
+                    "verdict": {"enum": ["accepted", "partially_accepted", "rejected"]},
+                    "warnings": {"type": "array", "items": {"type": "object", "properties": {
+                        "code": {"type": "string"}, "message": {"type": "string"}}}},
+                    "lines": {"type": "array",
+                              "items": {"$ref": "#/components/schemas/RequisitionLine"}}}},
                 "Requisition": {"type": "object", "properties": {
                     "id": {"type": "integer"},
                     "status": {"enum": ["draft", "submitted", "approved", "rejected"]},
@@ -89,6 +121,25 @@ def spec() -> dict[str, Any]:
                 "responses": {"200": {"description": "the session", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
                     **common, "404": _err("no such session")}}},
+            "/baskets/check": {"post": {
+                "summary": "Line-by-line verdicts for a basket against an agreement",
+                "parameters": [{"name": "agreement", "in": "query", "required": False,
+                                "schema": {"type": "string"},
+                                "description": "agreement reference (or \"agreement\" in "
+                                               "the JSON basket)"}],
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Basket"}},
+                    "text/xml": {"schema": {"type": "string",
+                                            "description": "a cXML PunchOutOrderMessage"}},
+                    "application/x-www-form-urlencoded": {"schema": {
+                        "type": "string",
+                        "description": "cxml-base64 / cxml-urlencoded or OCI NEW_ITEM-*"}}}},
+                "responses": {
+                    "200": {"description": "the verdicts", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/VerdictAnswer"}}}},
+                    "400": _err("unreadable basket, or no agreement named"), **common,
+                    "413": _err("body over PUNCHOUT_MAX_BODY"),
+                    "422": _err("unknown agreement")}}},
             "/requisitions": {"get": {"summary": "Requisitions of the token's organisation",
                                       "responses": {"200": {"description": "list"}, **common}}},
             "/requisitions/{id}": {"get": {

@@ -1,0 +1,193 @@
+"""The assortment check: a pure function over a basket and only the agreed rows for its keys.
+
+Prices are compared without division: the shop's price per ordered unit is
+``unit_price × conversion_factor / basis_quantity`` and the agreed one ``price / agreed_basis``;
+both sides are multiplied out so that 42.50 / 3 never has to be rounded. The tolerance is the
+larger of the percentage and the absolute amount (per ordered unit); a price exactly at the
+limit passes, one öre over does not. A price below the agreed one is fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, localcontext
+
+from punchout.domain.agreement import AgreedItem, AgreementRules, Policy
+from punchout.domain.basket import Basket, BasketLine
+from punchout.domain.line_checks import basket_warnings, line_problems
+from punchout.domain.money import to_ore
+from punchout.domain.units import normalise_unit, same_unit
+from punchout.domain.verdicts import (
+    ALWAYS_REJECT,
+    Action,
+    BasketOutcome,
+    BasketVerdict,
+    Code,
+    LineVerdict,
+    Reason,
+)
+
+HUNDRED = Decimal(100)
+
+
+def index_items(items: Iterable[AgreedItem]) -> dict[str, list[AgreedItem]]:
+    """Group assortment rows by supplier part ID (what ``check`` expects)."""
+    by_key: dict[str, list[AgreedItem]] = {}
+    for item in items:
+        by_key.setdefault(item.supplier_part_id, []).append(item)
+    return by_key
+
+
+def basket_keys(basket: Basket) -> set[str]:
+    """The supplier part IDs whose assortment rows ``check`` needs."""
+    return {line.supplier_part_id for line in basket.lines if line.supplier_part_id}
+
+
+def _fmt(amount: Decimal, currency: str) -> str:
+    return f"{to_ore(amount)} {currency}"
+
+
+def match(line: BasketLine, rows: list[AgreedItem]) -> tuple[AgreedItem | None, Code | None]:
+    """The agreed row for a line, or why there is none."""
+    if not rows:
+        return None, Code.NOT_IN_ASSORTMENT
+    unit = normalise_unit(line.unit)
+    in_unit = [r for r in rows if same_unit(normalise_unit(r.unit), unit)]
+    if not in_unit:
+        return rows[0], Code.UNIT_MISMATCH
+    with_aux = [r for r in in_unit if r.supplier_part_auxiliary_id]
+    if with_aux:
+        for r in with_aux:
+            if r.supplier_part_auxiliary_id == line.supplier_part_auxiliary_id:
+                return r, None
+        return None, Code.NOT_IN_ASSORTMENT
+    return in_unit[0], None
+
+
+def price_allowed(line: BasketLine, agreed: AgreedItem, rules: AgreementRules) -> bool:
+    """Is the line's price per ordered unit within agreed price + tolerance? No division."""
+    conversion = line.price_basis.conversion_factor if line.price_basis else Decimal(1)
+    shop_basis = line.price_basis.quantity if line.price_basis else Decimal(1)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        shop = line.unit_price * conversion * agreed.basis
+        by_percent = agreed.price * rules.tolerance_percent / HUNDRED
+        by_absolute = rules.tolerance_absolute * agreed.basis
+        allowed = (agreed.price + max(by_percent, by_absolute, Decimal(0))) * shop_basis
+        return shop <= allowed
+
+
+def _price_per_unit(line: BasketLine) -> Decimal:
+    if line.price_basis is None:
+        return line.unit_price
+    return line.unit_price * line.price_basis.conversion_factor / line.price_basis.quantity
+
+
+def check(
+    basket: Basket,
+    rules: AgreementRules,
+    items_by_key: Mapping[str, list[AgreedItem]],
+    on_date: date,
+    extra_problems: Mapping[int, Iterable[str]] | None = None,
+) -> BasketVerdict:
+    """Every verdict code that applies to every line, with actions and reasons.
+
+    ``items_by_key`` holds only the rows for the basket's part IDs (see :func:`basket_keys`);
+    ``extra_problems`` maps a 1-based line position to problems the protocol codec found (an
+    OCI field too long, say), which make the line an ``invalid_line``.
+    """
+    extra_problems = extra_problems or {}
+    matched: list[tuple[BasketLine, AgreedItem | None, list[Reason]]] = []
+    for position, line in enumerate(basket.lines, start=1):
+        reasons = [Reason(Code.INVALID_LINE, p)
+                   for p in (*extra_problems.get(position, ()), *line_problems(line))]
+        agreed: AgreedItem | None = None
+        if not rules.valid_on(on_date):
+            reasons.append(Reason(Code.AGREEMENT_NOT_VALID,
+                                  f"agreement {rules.reference} is valid {rules.valid_from} to "
+                                  f"{rules.valid_to}, not on {on_date}"))
+        if not any(r.code is Code.INVALID_LINE for r in reasons):
+            agreed, problem = match(line, items_by_key.get(line.supplier_part_id, []))
+            if problem is Code.NOT_IN_ASSORTMENT:
+                what = line.supplier_part_id + (
+                    f" ({line.supplier_part_auxiliary_id})" if line.supplier_part_auxiliary_id
+                    and items_by_key.get(line.supplier_part_id) else "")
+                reasons.append(Reason(Code.NOT_IN_ASSORTMENT,
+                                      f"{what} is not in the agreed assortment"))
+                agreed = None
+            elif problem is Code.UNIT_MISMATCH:
+                units = sorted({r.unit for r in items_by_key[line.supplier_part_id]})
+                reasons.append(Reason(Code.UNIT_MISMATCH,
+                                      f"unit {line.unit} is not agreed for "
+                                      f"{line.supplier_part_id} (agreed: {', '.join(units)})"))
+            else:
+                assert agreed is not None
+                reasons.extend(_rule_reasons(line, agreed, rules))
+        matched.append((line, agreed, reasons))
+
+    _quantity_limits(matched)
+
+    verdicts = []
+    for position, (_line, agreed, reasons) in enumerate(matched, start=1):
+        codes = {r.code for r in reasons}
+        if not codes:
+            action = Action.OK
+        elif codes & ALWAYS_REJECT or rules.policy is Policy.REJECT:
+            action = Action.REJECT
+        else:
+            action = Action.FLAG
+        verdicts.append(LineVerdict(position, tuple(reasons), action,
+                                    agreed if agreed is not None else None))
+    ok = sum(1 for v in verdicts if v.action is Action.OK)
+    if ok == len(verdicts):
+        outcome = BasketOutcome.ACCEPTED
+    elif ok == 0:
+        outcome = BasketOutcome.REJECTED
+    else:
+        outcome = BasketOutcome.PARTIALLY_ACCEPTED
+    return BasketVerdict(outcome, tuple(verdicts), tuple(basket_warnings(basket)))
+
+
+def _rule_reasons(line: BasketLine, agreed: AgreedItem, rules: AgreementRules) -> list[Reason]:
+    reasons: list[Reason] = []
+    currency = agreed.currency or rules.currency
+    if line.currency != currency:
+        reasons.append(Reason(Code.CURRENCY_MISMATCH,
+                              f"currency {line.currency} differs from the agreed {currency}"))
+    elif not price_allowed(line, agreed, rules):
+        shop = _price_per_unit(line)
+        agreed_unit = agreed.price / agreed.basis
+        reasons.append(Reason(Code.PRICE_ABOVE_AGREEMENT,
+                              f"{_fmt(shop, line.currency)} is above the agreed "
+                              f"{_fmt(agreed_unit, currency)}"
+                              + (" (with tolerance)" if rules.tolerance_percent
+                                 or rules.tolerance_absolute else "")))
+    if rules.unspsc_prefixes:
+        code = line.unspsc or agreed.unspsc
+        if not code:
+            reasons.append(Reason(Code.CATEGORY_NOT_ALLOWED,
+                                  "the line has no UNSPSC code and the agreement limits "
+                                  "categories"))
+        elif not any(code.startswith(p) for p in rules.unspsc_prefixes):
+            reasons.append(Reason(Code.CATEGORY_NOT_ALLOWED,
+                                  f"UNSPSC {code} is outside the agreed categories "
+                                  f"({', '.join(rules.unspsc_prefixes)})"))
+    return reasons
+
+
+def _quantity_limits(matched: list[tuple[BasketLine, AgreedItem | None, list[Reason]]]) -> None:
+    """``max_quantity`` limits the sum over the requisition's lines of the same agreed row."""
+    totals: dict[int, Decimal] = {}
+    for line, agreed, _ in matched:
+        if agreed is not None and agreed.max_quantity is not None:
+            totals[id(agreed)] = totals.get(id(agreed), Decimal(0)) + line.quantity
+    for line, agreed, reasons in matched:
+        if agreed is None or agreed.max_quantity is None:
+            continue
+        total = totals[id(agreed)]
+        if total > agreed.max_quantity:
+            spread = "" if total == line.quantity else f" ({total} in all lines of this article)"
+            reasons.append(Reason(Code.QUANTITY_ABOVE_LIMIT,
+                                  f"quantity {line.quantity} {line.unit}{spread} is above the "
+                                  f"agreed maximum of {agreed.max_quantity}"))

@@ -1,0 +1,160 @@
+"""Agreements, their assortment versions, and the check against them (database side).
+
+The pure check lives in :mod:`punchout.domain.check`; here are the lookups it needs: the
+version in force on a day and only the rows for a basket's part IDs, in one indexed query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from punchout.domain.agreement import AgreedItem, AgreementRules, Policy
+from punchout.domain.basket import Basket
+from punchout.domain.check import basket_keys, check, index_items
+from punchout.domain.verdicts import BasketVerdict
+from punchout.persistence.models import (
+    Agreement,
+    AssortmentItem,
+    AssortmentVersion,
+    Organisation,
+    Supplier,
+)
+from punchout.services.errors import Conflict, InvalidRequest, NotFound, Unprocessable
+
+#: SQLite allows 32766 bound parameters in recent versions but 999 in old ones.
+IN_CHUNK = 900
+
+
+def create(db: Session, org: Organisation, supplier: Supplier, reference: str, *,
+           currency: str, valid_from: date, valid_to: date,
+           tolerance_percent: Decimal = Decimal(0), tolerance_absolute: Decimal = Decimal(0),
+           policy: str = "reject", unspsc_prefixes: Iterable[str] = ()) -> Agreement:
+    reference = reference.strip()
+    if not reference:
+        raise InvalidRequest("an agreement needs a reference")
+    currency = currency.strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise InvalidRequest(f"currency must be an ISO 4217 code such as SEK, not {currency!r}")
+    if valid_to < valid_from:
+        raise InvalidRequest(f"the agreement ends ({valid_to}) before it starts ({valid_from})")
+    if tolerance_percent < 0 or tolerance_absolute < 0:
+        raise InvalidRequest("tolerances cannot be negative")
+    try:
+        policy = Policy(policy).value
+    except ValueError:
+        raise InvalidRequest(f"policy must be reject or flag, not {policy!r}") from None
+    prefixes = [p.strip() for p in unspsc_prefixes if p.strip()]
+    bad = [p for p in prefixes if not p.isdigit() or len(p) > 8]
+    if bad:
+        raise InvalidRequest(f"UNSPSC prefixes are up to 8 digits: {', '.join(bad)}")
+    if db.scalar(select(Agreement).where(Agreement.organisation_id == org.id,
+                                         Agreement.reference == reference)):
+        raise Conflict(f"agreement {reference} already exists in {org.name}")
+    agreement = Agreement(organisation_id=org.id, supplier_id=supplier.id, reference=reference,
+                          currency=currency, valid_from=valid_from, valid_to=valid_to,
+                          tolerance_percent=tolerance_percent,
+                          tolerance_absolute=tolerance_absolute, policy=policy,
+                          unspsc_prefixes=",".join(prefixes))
+    db.add(agreement)
+    db.flush()
+    return agreement
+
+
+def find(db: Session, org_id: int, reference: str) -> Agreement:
+    agreement = db.scalar(select(Agreement).where(Agreement.organisation_id == org_id,
+                                                  Agreement.reference == reference))
+    if agreement is None:
+        raise NotFound(f"agreement {reference} not found")
+    return agreement
+
+
+def list_for(db: Session, org_id: int, supplier_id: int | None = None) -> list[Agreement]:
+    q = select(Agreement).where(Agreement.organisation_id == org_id)
+    if supplier_id is not None:
+        q = q.where(Agreement.supplier_id == supplier_id)
+    return list(db.scalars(q.order_by(Agreement.reference)))
+
+
+def rules_of(agreement: Agreement) -> AgreementRules:
+    return AgreementRules(
+        reference=agreement.reference, currency=agreement.currency,
+        valid_from=agreement.valid_from, valid_to=agreement.valid_to,
+        tolerance_percent=agreement.tolerance_percent or Decimal(0),
+        tolerance_absolute=agreement.tolerance_absolute or Decimal(0),
+        policy=Policy(agreement.policy),
+        unspsc_prefixes=tuple(p for p in agreement.unspsc_prefixes.split(",") if p),
+    )
+
+
+def bind_for_session(db: Session, supplier: Supplier, reference: str | None,
+                     today: date) -> Agreement | None:
+    """The agreement a punch-out session is bound to (DESIGN.md): the one named, else the only
+    one valid today. A supplier without any agreement gives None (lines stay unchecked)."""
+    candidates = list_for(db, supplier.organisation_id, supplier.id)
+    if reference:
+        for agreement in candidates:
+            if agreement.reference == reference:
+                return agreement
+        raise Unprocessable(f"agreement {reference} is not an agreement with {supplier.name}")
+    if not candidates:
+        return None
+    valid = [a for a in candidates if a.valid_from <= today <= a.valid_to]
+    if not valid:
+        raise Unprocessable(f"no agreement with {supplier.name} is valid today ({today}); "
+                            "name one to use it anyway")
+    if len(valid) > 1:
+        refs = ", ".join(a.reference for a in valid)
+        raise Unprocessable(f"several agreements with {supplier.name} are valid today ({refs}); "
+                            "name the one to use")
+    return valid[0]
+
+
+def version_in_force(db: Session, agreement_id: int, day: date) -> AssortmentVersion | None:
+    """The newest version whose effective date is on or before ``day``."""
+    return db.scalar(
+        select(AssortmentVersion)
+        .where(AssortmentVersion.agreement_id == agreement_id,
+               AssortmentVersion.effective_from <= day)
+        .order_by(AssortmentVersion.effective_from.desc(), AssortmentVersion.id.desc())
+        .limit(1)
+    )
+
+
+def items_for_keys(db: Session, version: AssortmentVersion | None,
+                   keys: Iterable[str]) -> list[AgreedItem]:
+    """Only the rows of ``version`` for these part IDs (indexed on version and part ID)."""
+    if version is None:
+        return []
+    wanted = sorted(set(keys))
+    items: list[AgreedItem] = []
+    cols = (AssortmentItem.supplier_part_id, AssortmentItem.unit, AssortmentItem.aux_key,
+            AssortmentItem.price, AssortmentItem.currency, AssortmentItem.price_basis_quantity,
+            AssortmentItem.max_quantity, AssortmentItem.description, AssortmentItem.unspsc)
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start:start + IN_CHUNK]
+        rows = db.execute(select(*cols).where(AssortmentItem.version_id == version.id,
+                                              AssortmentItem.supplier_part_id.in_(chunk)))
+        for part, unit, aux, price, currency, basis, max_q, desc, unspsc in rows:
+            items.append(AgreedItem(
+                supplier_part_id=part, unit=unit, supplier_part_auxiliary_id=aux or None,
+                price=price, currency=currency, price_basis_quantity=basis,
+                max_quantity=max_q, description=desc, unspsc=unspsc, version_id=version.id))
+    return items
+
+
+def check_basket(db: Session, agreement: Agreement, basket: Basket, day: date,
+                 extra_problems: dict[int, list[str]] | None = None,
+                 ) -> tuple[BasketVerdict, AssortmentVersion | None]:
+    version = version_in_force(db, agreement.id, day)
+    items = items_for_keys(db, version, basket_keys(basket))
+    return check(basket, rules_of(agreement), index_items(items), day, extra_problems), version
+
+
+def local_day(moment: datetime, tz: object) -> date:
+    """The calendar day of ``moment`` in the configured time zone."""
+    return moment.astimezone(tz).date()  # type: ignore[arg-type]

@@ -1,0 +1,148 @@
+"""Importing an agreement's assortment: a new version, all rows or none.
+
+Rows go in with one Core ``INSERT`` executed for many parameter sets (not one ORM object per
+row). Peppol catalogues may add to, update, or delete from the version before; CSV and XLSX files
+always carry the whole assortment (a full replacement).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from punchout.assortment import AssortmentRow, ParsedAssortment
+from punchout.domain.money import decimal_str
+from punchout.persistence.models import Agreement, AssortmentItem, AssortmentVersion
+from punchout.services.agreements import version_in_force
+from punchout.services.errors import InvalidRequest, Unprocessable
+
+BATCH = 5000
+Key = tuple[str, str, str]
+
+
+def _key(part: str, unit: str, aux: str | None) -> Key:
+    return (part, unit, aux or "")
+
+
+def _row_dict(row: AssortmentRow, currency: str) -> dict[str, Any]:
+    return {
+        "supplier_part_id": row.supplier_part_id,
+        "unit": row.unit,
+        "aux_key": row.supplier_part_auxiliary_id or "",
+        "price": row.price,
+        "currency": row.currency or currency,
+        "price_basis_quantity": row.price_basis_quantity,
+        "max_quantity": row.max_quantity,
+        "description": row.description,
+        "unspsc": row.unspsc,
+        "gtin": row.gtin,
+        "manufacturer_part_id": row.manufacturer_part_id,
+    }
+
+
+_COPY_COLUMNS = ("supplier_part_id", "unit", "aux_key", "price", "currency",
+                 "price_basis_quantity", "max_quantity", "description", "unspsc", "gtin",
+                 "manufacturer_part_id")
+
+
+def _previous_rows(db: Session, version: AssortmentVersion | None) -> dict[Key, dict[str, Any]]:
+    if version is None:
+        return {}
+    cols = [getattr(AssortmentItem, c) for c in _COPY_COLUMNS]
+    out: dict[Key, dict[str, Any]] = {}
+    for values in db.execute(select(*cols).where(AssortmentItem.version_id == version.id)):
+        row = dict(zip(_COPY_COLUMNS, values, strict=True))
+        out[(row["supplier_part_id"], row["unit"], row["aux_key"])] = row
+    return out
+
+
+def _merged(db: Session, agreement: Agreement, parsed: ParsedAssortment,
+            effective_from: date) -> tuple[list[dict[str, Any]], str]:
+    """The full row set of the new version, and a note on how it was made."""
+    action = (parsed.header_action or "Replace").capitalize()
+    if parsed.format != "peppol":
+        action = "Replace"
+    if action == "Replace":
+        return [_row_dict(r, agreement.currency) for r in parsed.rows], "full replacement"
+    base = version_in_force(db, agreement.id, effective_from)
+    rows = _previous_rows(db, base)
+    changed = deleted = 0
+    for r in parsed.rows:
+        key = _key(r.supplier_part_id, r.unit, r.supplier_part_auxiliary_id)
+        line_action = (r.action or ("Delete" if action == "Delete" else "Add")).capitalize()
+        if line_action == "Delete" or action == "Delete":
+            if rows.pop(key, None) is not None:
+                deleted += 1
+        else:
+            rows[key] = _row_dict(r, agreement.currency)
+            changed += 1
+    source = f"version {base.id}" if base else "an empty assortment"
+    return list(rows.values()), f"{action.lower()} on {source}: {changed} added or updated, " \
+                                f"{deleted} deleted"
+
+
+def import_assortment(
+    db: Session, agreement: Agreement, parsed: ParsedAssortment, *, effective_from: date | None,
+    today: date, source_name: str = "", progress: Callable[[int], None] | None = None,
+) -> AssortmentVersion:
+    """Write a new version. The caller commits (or rolls back: then nothing is imported)."""
+    if parsed.contract_reference and parsed.contract_reference != agreement.reference:
+        raise Unprocessable(f"the catalogue refers to contract {parsed.contract_reference}, not "
+                            f"to agreement {agreement.reference}")
+    start = effective_from or parsed.valid_from or today
+    if parsed.valid_to is not None and parsed.valid_to < start:
+        raise InvalidRequest(f"the catalogue is valid until {parsed.valid_to}, before it would "
+                             f"take effect ({start})")
+    rows, note = _merged(db, agreement, parsed, start)
+    version = AssortmentVersion(agreement_id=agreement.id, effective_from=start,
+                                source_format=parsed.format, source_name=source_name,
+                                row_count=len(rows), note=note)
+    db.add(version)
+    db.flush()
+    for first in range(0, len(rows), BATCH):
+        batch = rows[first:first + BATCH]
+        for row in batch:
+            row["version_id"] = version.id
+        db.execute(insert(AssortmentItem), batch)
+        if progress is not None:
+            progress(len(batch))
+    return version
+
+
+def history(db: Session, agreement: Agreement) -> list[tuple[AssortmentVersion, int]]:
+    versions = db.scalars(select(AssortmentVersion)
+                          .where(AssortmentVersion.agreement_id == agreement.id)
+                          .order_by(AssortmentVersion.effective_from, AssortmentVersion.id))
+    counts = dict(db.execute(
+        select(AssortmentItem.version_id, func.count())
+        .join(AssortmentVersion, AssortmentVersion.id == AssortmentItem.version_id)
+        .where(AssortmentVersion.agreement_id == agreement.id)
+        .group_by(AssortmentItem.version_id)).all())
+    return [(v, int(counts.get(v.id, 0))) for v in versions]
+
+
+EXPORT_COLUMNS = ("supplier_part_id", "unit", "price", "supplier_part_auxiliary_id",
+                  "description", "currency", "unspsc", "max_quantity", "gtin",
+                  "manufacturer_part_id")
+
+
+def export_csv(db: Session, version: AssortmentVersion) -> str:
+    """The version as an assortment CSV (UTF-8, comma, decimal point) that imports again."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    items = db.scalars(select(AssortmentItem).where(AssortmentItem.version_id == version.id)
+                       .order_by(AssortmentItem.supplier_part_id, AssortmentItem.unit,
+                                 AssortmentItem.aux_key))
+    for it in items:
+        writer.writerow([it.supplier_part_id, it.unit, decimal_str(it.price), it.aux_key,
+                         it.description or "", it.currency, it.unspsc or "",
+                         decimal_str(it.max_quantity) or "", it.gtin or "",
+                         it.manufacturer_part_id or ""])
+    return out.getvalue()

@@ -1,0 +1,82 @@
+"""Read a basket from whatever an integrator has: cXML, a saved form body, OCI fields, JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from punchout.cxml import CXMLError, parse_order_message, read_basket_form
+from punchout.domain.basket import Basket
+from punchout.domain.json_basket import JsonBasketError, parse_json_basket
+from punchout.services.cxml_basket import basket_from_order_message
+from punchout.services.form_body import FormBodyError, form_fields
+
+
+class BasketUnreadable(ValueError):
+    """The input is no basket we can read; the message says why."""
+
+
+@dataclass(frozen=True)
+class BasketInput:
+    basket: Basket
+    protocol: str  # cxml | oci | json
+    agreement: str | None = None
+    #: 1-based line position -> problems the codec found (they make the line invalid).
+    problems: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _strip_bom(data: bytes) -> bytes:
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def read_basket(data: bytes, content_type: str | None = None, *,
+                max_bytes: int = 20 * 1024 * 1024, oci_charset: str = "cp1252") -> BasketInput:
+    body = _strip_bom(data).lstrip()
+    if not body:
+        raise BasketUnreadable("the basket is empty (no bytes)")
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if body[:1] == b"{" or ctype == "application/json":
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BasketUnreadable(f"not valid JSON: {exc}") from None
+        try:
+            basket, agreement = parse_json_basket(doc)
+        except JsonBasketError as exc:
+            raise BasketUnreadable(str(exc)) from None
+        return BasketInput(basket, "json", agreement)
+    if body[:1] == b"<":
+        return _from_cxml(body, max_bytes)
+    try:
+        fields = form_fields(body, content_type if ctype.startswith("multipart/") else None)
+    except FormBodyError as exc:
+        raise BasketUnreadable(str(exc)) from None
+    names = {name.lower() for name in fields}
+    if names & {"cxml-base64", "cxml-urlencoded"}:
+        try:
+            return _from_cxml(read_basket_form(fields), max_bytes)
+        except CXMLError as exc:
+            raise BasketUnreadable(str(exc)) from None
+    if any(n.startswith("new_item-") or n == "~xmldocument" for n in names):
+        return read_oci(body, oci_charset)
+    raise BasketUnreadable("no basket found: expected JSON, cXML, a cxml-base64/cxml-urlencoded "
+                           "form field or OCI NEW_ITEM-* fields")
+
+
+def _from_cxml(xml: bytes, max_bytes: int) -> BasketInput:
+    try:
+        order = parse_order_message(xml, max_bytes=max_bytes)
+    except CXMLError as exc:
+        raise BasketUnreadable(str(exc)) from None
+    return BasketInput(basket_from_order_message(order), "cxml")
+
+
+def read_oci(body: bytes, charset: str = "cp1252") -> BasketInput:
+    from punchout.oci import OciError, parse_oci_body
+
+    try:
+        parsed = parse_oci_body(body, charset=charset)
+    except OciError as exc:
+        raise BasketUnreadable(str(exc)) from None
+    basket, problems = parsed.to_basket()
+    return BasketInput(basket, "oci", None, {k: list(v) for k, v in problems.items()})
