@@ -63,7 +63,8 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         token = start_url.rstrip("/").rsplit("/", 1)[1]
         shop_base = f"http://localhost:{shop_port}"
         assert browser.post(f"{shop_base}/test/sessions/{token}/cart", json={
-            "items": [{"supplier_part_id": "KG-1001", "quantity": "4"}]}).status_code == 200
+            "items": [{"supplier_part_id": "KG-1001", "quantity": "4"},
+                      {"supplier_part_id": "KG-1501", "quantity": "1"}]}).status_code == 200
         form = browser.get(f"{shop_base}/test/sessions/{token}/checkout").json()
         assert form["action"].startswith(f"{base}/punchout/return/")
         # The cross-site post: the browser sends no gateway cookie with it (SameSite=Lax).
@@ -72,6 +73,9 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         req_page = browser.get(base + back.headers["Location"])
         assert req_page.status_code == 200
         assert "Kopieringspapper A4" in req_page.text and "170.00" in req_page.text
+        # The demo agreement leaves coffee out: the line is refused, with its reason.
+        assert "KG-1501 is not in the agreed assortment" in req_page.text
+        assert "RAM-2026-017" in req_page.text
     finally:
         proc.send_signal(signal.SIGINT)
         try:

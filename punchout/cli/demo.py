@@ -6,6 +6,8 @@ basket really comes back cross-site and the SameSite rules are exercised as in p
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import threading
@@ -68,12 +70,51 @@ def seed(gw: Gateway, shop_url: str) -> None:
             if db.scalar(select(User).where(User.email == email)) is None:
                 accounts.create_user(db, org, email, password, roles,
                                      name=email.split("@")[0].title())
-        accounts.add_supplier(
+        supplier = accounts.add_supplier(
             db, gw.box, org, "Kontorsgrossisten (mock shop, cXML)", protocol="cxml",
             setup_url=f"{shop_url}/cxml/setup", from_identity=DEMO_IDENTITY,
             to_identity=DEMO_SHOP_IDENTITY, shared_secret=DEMO_SHARED_SECRET,
             deployment_mode="test", replace_existing=True)
+        _seed_agreement(gw, db, org, supplier)
         db.commit()
+
+
+DEMO_AGREEMENT = "RAM-2026-017"
+#: Articles whose agreed price is below the shop's, so the demo shows a price verdict.
+DEMO_LOWER_PRICES = {"KG-1003": "199.00", "KG-1301": "189.00"}
+#: Categories the demo agreement does not cover, so the demo shows off-assortment lines.
+DEMO_EXCLUDED_CATEGORY = "Fika och förbrukning"
+
+
+def _seed_agreement(gw: Gateway, db, org: Organisation, supplier) -> None:  # type: ignore[no-untyped-def]
+    """A framework agreement over most of the mock shop's catalogue (once)."""
+    from datetime import date
+
+    from mock_shop.catalogue import load_catalogue
+    from punchout.assortment import read_assortment
+    from punchout.services import agreements
+    from punchout.services.assortment_import import import_assortment
+
+    if any(a.reference == DEMO_AGREEMENT for a in agreements.list_for(db, org.id)):
+        return
+    year = date.today().year
+    agreement = agreements.create(db, org, supplier, DEMO_AGREEMENT, currency="SEK",
+                                  valid_from=date(year, 1, 1), valid_to=date(year + 1, 12, 31),
+                                  policy="flag")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["supplier_part_id", "unit", "price", "supplier_part_auxiliary_id",
+                     "description", "unspsc"])
+    for article in load_catalogue().articles:
+        if article.category == DEMO_EXCLUDED_CATEGORY or article.price_basis_quantity:
+            continue  # outside the agreement / priced per 100 in the shop: left out
+        price = DEMO_LOWER_PRICES.get(article.supplier_part_id, format(article.price, "f"))
+        writer.writerow([article.supplier_part_id, article.unit, price,
+                         article.supplier_part_auxiliary_id or "", article.description,
+                         article.unspsc])
+    parsed = read_assortment(out.getvalue().encode(), "csv")
+    import_assortment(db, agreement, parsed, effective_from=date(year, 1, 1),
+                      today=date.today(), source_name="demo assortment")
 
 
 def _serve(app, host: str, port: int) -> threading.Thread:  # type: ignore[no-untyped-def]
