@@ -49,13 +49,14 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         user = get_db().get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
-    from punchout.web import api, auth, buyer, csrf, errors, health, returns
+    from punchout.web import admin, api, auth, buyer, csrf, errors, health, returns
     from punchout.web.db import close_db
 
     csrf.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(buyer.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(returns.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)

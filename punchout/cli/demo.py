@@ -28,6 +28,7 @@ from punchout.services.context import Gateway
 DEMO_ORG = "Demo kommun"
 DEMO_BUYER = ("buyer@demo.example", "demo-buyer")
 DEMO_APPROVER = ("approver@demo.example", "demo-approver")
+DEMO_ADMIN = ("admin@demo.example", "demo-admin")
 DEMO_IDENTITY = "punchout-demo"
 DEMO_SHOP_IDENTITY = "mock-shop"
 DEMO_SHARED_SECRET = "demo-secret"
@@ -66,7 +67,8 @@ def seed(gw: Gateway, shop_url: str) -> None:
         if org is None:
             org = accounts.create_org(db, DEMO_ORG)
         for (email, password), roles in ((DEMO_BUYER, ["buyer"]),
-                                         (DEMO_APPROVER, ["approver", "buyer"])):
+                                         (DEMO_APPROVER, ["approver", "buyer"]),
+                                         (DEMO_ADMIN, ["admin"])):
             if db.scalar(select(User).where(User.email == email)) is None:
                 accounts.create_user(db, org, email, password, roles,
                                      name=email.split("@")[0].title())
@@ -158,7 +160,8 @@ punchout demo is running.
   Mock shop: {shop_url}/  (the supplier, on another site)
 
   Log in as  {DEMO_BUYER[0]}  password  {DEMO_BUYER[1]}
-  (approver: {DEMO_APPROVER[0]} / {DEMO_APPROVER[1]})
+  (approver: {DEMO_APPROVER[0]} / {DEMO_APPROVER[1]},
+   admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]})
 
   Database:  {settings.database_url}
 Press Ctrl+C to stop.
