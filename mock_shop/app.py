@@ -10,9 +10,11 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from . import cxml_views, testapi, views
+from . import cxml_views, oci_views, testapi, views
 from .catalogue import DEFAULT_CATALOGUE, fmt_decimal, fmt_money, load_catalogue, round_ore
 from .faults import get_fault
+from .oci_config import DEFAULTS as OCI_DEFAULTS
+from .oci_config import load_oci_settings
 from .sessions import SessionStore
 from .shop import ENCODINGS, Shop
 
@@ -26,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "MOCK_SHOP_TEST_API": True,
     "MOCK_SHOP_SESSION_TTL": 4 * 3600,
     "MOCK_SHOP_CATALOGUE": str(DEFAULT_CATALOGUE),
+    **OCI_DEFAULTS,
 }
 
 MAX_BODY = 5 * 1024 * 1024
@@ -113,9 +116,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         fault=get_fault(settings["MOCK_SHOP_FAULT"]),
         test_api=_flag(settings["MOCK_SHOP_TEST_API"]),
         store=SessionStore(ttl_seconds=float(settings["MOCK_SHOP_SESSION_TTL"])),
+        oci=load_oci_settings(settings),
     )
 
     app.register_blueprint(cxml_views.bp)
+    app.register_blueprint(oci_views.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(testapi.bp)
     app.add_template_filter(_money, "money")

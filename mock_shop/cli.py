@@ -11,7 +11,7 @@ from .app import create_app
 from .faults import FAULTS
 
 
-@click.group(help="The punchout mock shop, a reference cXML punch-out supplier.")
+@click.group(help="The punchout mock shop, a reference cXML and OCI punch-out supplier.")
 def main() -> None:
     pass
 
@@ -45,6 +45,9 @@ def run(host: str, port: int, fault: str | None, public_url: str | None) -> None
     click.echo(f"  cXML setup URL: http://{host}:{port}/cxml/setup")
     click.echo(f"  To identity:    {shop.identity} (NetworkID)")
     click.echo(f"  buyers:         {', '.join(sorted(shop.buyers))}")
+    click.echo(f"  OCI URL:        http://{host}:{port}/oci")
+    click.echo(f"  OCI users:      {', '.join(sorted(shop.oci.users))}")
+    click.echo(f"  HOOK_URL hosts: {', '.join(sorted(shop.oci.hook_hosts))}")
     if shop.fault:
         click.echo(f"  fault:          {shop.fault.name} ({shop.fault.description})")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .catalogue import Article, Catalogue
+from .oci_call import OciContext
 from .xmlcontent import XmlContent
 
 OPERATIONS = ("create", "edit", "inspect")
@@ -55,6 +56,14 @@ class PunchoutSession:
     created: float = field(default_factory=time.time)
     start_used: bool = False
     status: str = "open"  # open | transferred | cancelled
+    protocol: str = "cxml"  # cxml | oci
+    oci: OciContext | None = None  # the OCI call's HOOK_URL, charset and target
+
+    @property
+    def protocol_label(self) -> str:
+        if self.oci is None:
+            return "cXML"
+        return f"OCI {self.oci.oci_version}".strip()
 
     @property
     def read_only(self) -> bool:

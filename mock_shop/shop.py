@@ -11,6 +11,8 @@ from flask import current_app, request
 from . import cxml_out
 from .catalogue import Catalogue
 from .faults import Fault
+from .oci_config import DEFAULTS as OCI_DEFAULTS
+from .oci_config import OciSettings, load_oci_settings
 from .sessions import Credential, PunchoutSession, SessionStore
 
 ENCODINGS = ("base64", "urlencoded")
@@ -26,6 +28,7 @@ class Shop:
     fault: Fault | None = None
     test_api: bool = True
     store: SessionStore = field(default_factory=SessionStore)
+    oci: OciSettings = field(default_factory=lambda: load_oci_settings(OCI_DEFAULTS))
 
     def base_url(self) -> str:
         """The shop's public base URL, without a trailing slash."""

@@ -4,7 +4,10 @@
 - ``POST /test/sessions/<start_token>/cart``: ``{"items": [{"supplier_part_id": "KG-1001",
   "quantity": "2", "supplier_part_auxiliary_id": null}], "replace": true}``.
 - ``GET  /test/sessions/<start_token>/checkout[?cancel=1]``: ``{"action", "method", "fields"}``,
-  exactly the form the browser would post.
+  exactly the form the browser would post. For an OCI session: ``{"action", "method",
+  "target", "charset", "fields": [[name, value], ...], "body"}`` (``"url"`` too for GET).
+- ``POST /test/oci/start``: the parameters of ``/oci`` (a JSON object of strings, or a form)
+  → ``{"token", "shop_url"}``: an OCI shopping session without a browser.
 
 They work whether or not the start page was opened.
 """
@@ -15,7 +18,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from . import oci_shop
 from .catalogue import fmt_decimal, fmt_money, parse_quantity, round_ore
+from .oci_call import OciContext, OciRefused, read_call
 from .sessions import CartLine, PunchoutSession
 from .shop import current_shop
 from .xmlcontent import XmlContent
@@ -69,6 +74,21 @@ def _describe(po: PunchoutSession) -> dict[str, Any]:
         ],
         "total": fmt_money(round_ore(po.total)),
         "currency": "SEK",
+        "protocol": po.protocol,
+        "oci": _describe_oci(po.oci) if po.oci else None,
+    }
+
+
+def _describe_oci(context: OciContext) -> dict[str, Any]:
+    return {
+        "hook_url": context.hook.raw if context.hook else None,
+        "action": context.hook.base if context.hook else None,
+        "hook_params": [list(pair) for pair in context.hook.params] if context.hook else [],
+        "target": context.target,
+        "charset": context.page_charset,
+        "oci_version": context.oci_version,
+        "opi_version": context.opi_version,
+        "username": context.username,
     }
 
 
@@ -119,6 +139,39 @@ def checkout(start_token: str) -> Response:
     shop = current_shop()
     po = _session(start_token)
     cancel = request.args.get("cancel", "").lower() in ("1", "true", "yes")
+    if po.oci is not None:
+        try:
+            with shop.store.locked():
+                oci_form = oci_shop.session_form(shop, po, cancel=cancel)
+        except OciRefused as exc:
+            return error(exc.status, exc.code, exc.text)
+        return jsonify(oci_form.to_json())
     with shop.store.locked():
         form = shop.basket_form(po, cancel=cancel)
     return jsonify(form.to_json())
+
+
+@bp.post("/oci/start")
+def oci_start() -> Response:
+    """An OCI shopping session from the parameters a browser would bring to ``/oci``."""
+    shop = current_shop()
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
+            return error(400, "invalid_request", "expected a JSON object of string parameters")
+        params: dict[str, str] = body
+    else:
+        params = {name: request.form.get(name, "") for name in request.form}
+    try:
+        call = read_call(params, shop.oci)
+    except OciRefused as exc:
+        return error(exc.status, exc.code, exc.text)
+    if call.function:
+        return error(400, "invalid_request", "FUNCTION calls start no session: use /oci")
+    po = oci_shop.start_session(shop, call.context, bound=False)
+    return jsonify(
+        {
+            "token": po.start_token,
+            "shop_url": f"{shop.base_url()}/punchout/start/{po.start_token}",
+        }
+    )

@@ -19,6 +19,7 @@ from flask import (
 from flask import session as cookie_session
 from werkzeug.exceptions import HTTPException
 
+from . import oci_shop
 from .catalogue import parse_quantity
 from .sessions import PunchoutSession
 from .shop import current_shop
@@ -103,6 +104,13 @@ def _safe_next(default: str) -> str:
 # --- entry -------------------------------------------------------------------------------
 
 
+def bind_browser(po: PunchoutSession) -> None:
+    """Make ``po`` this browser's session (a fresh cookie session and CSRF token)."""
+    cookie_session.clear()
+    cookie_session[SESSION_KEY] = po.id
+    cookie_session[CSRF_KEY] = secrets.token_urlsafe(24)
+
+
 @bp.get("/punchout/start/<token>")
 def start(token: str) -> Response:
     shop = current_shop()
@@ -120,9 +128,7 @@ def start(token: str) -> Response:
             "This punch-out link has already been used; start again from your procurement system.",
             410,
         )
-    cookie_session.clear()
-    cookie_session[SESSION_KEY] = po.id
-    cookie_session[CSRF_KEY] = secrets.token_urlsafe(24)
+    bind_browser(po)
     if po.selected_part_id and shop.catalogue.get(po.selected_part_id):
         target = url_for("shop.article", part_id=po.selected_part_id)
     elif po.cart or po.read_only:
@@ -237,6 +243,8 @@ def _transfer(cancel: bool) -> Response:
             "There is no basket to return; start again from your procurement system.",
             403,
         )
+    if po.oci is not None:
+        return oci_shop.transfer_page(shop, po, cancel=cancel)
     with shop.store.locked():
         form = shop.basket_form(po, cancel=cancel)
         po.status = "cancelled" if cancel else "transferred"
