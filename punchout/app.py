@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         user = get_db().get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
-    from punchout.web import admin, api, auth, buyer, csrf, errors, health, returns
+    from punchout.web import admin, api, auth, buyer, csrf, errors, health, oci_pages, returns
     from punchout.web.db import close_db
 
     csrf.init_app(app)
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.register_blueprint(buyer.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(returns.bp)
+    app.register_blueprint(oci_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.teardown_appcontext(close_db)

@@ -36,6 +36,8 @@ SHOP_IDENTITY = "mock-shop"
 SHARED_SECRET = "s3cret-for-tests"
 BUYER_EMAIL = "anna.buyer@kommun.example"
 BUYER_PASSWORD = "correct horse battery"
+OCI_USER = "kommun-oci"
+OCI_PASSWORD = "oci-pass-word"
 
 
 def _reset_postgres(url: str) -> None:
@@ -134,7 +136,9 @@ def shop_app():  # type: ignore[no-untyped-def]
     return create_shop({"MOCK_SHOP_BUYERS": f"{BUYER_IDENTITY}:{SHARED_SECRET}",
                         "MOCK_SHOP_IDENTITY": SHOP_IDENTITY,
                         "MOCK_SHOP_PUBLIC_URL": SHOP_URL,
-                        "MOCK_SHOP_SECRET_KEY": "shop-test-key"})
+                        "MOCK_SHOP_SECRET_KEY": "shop-test-key",
+                        "MOCK_SHOP_OCI_USERS": f"{OCI_USER}:{OCI_PASSWORD}",
+                        "MOCK_SHOP_OCI_HOOK_HOSTS": "gateway.test"})
 
 
 @pytest.fixture
@@ -155,7 +159,22 @@ def routed_shop(shop_client) -> Iterator[responses.RequestsMock]:  # type: ignor
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add_callback(responses.POST, f"{SHOP_URL}/cxml/setup", callback=forward)
+        for method in (responses.GET, responses.POST):
+            rsps.add_callback(method, f"{SHOP_URL}/oci", callback=forward)
         yield rsps
+
+
+@pytest.fixture
+def oci_supplier(gateway: Gateway, seeded: dict[str, object]) -> str:
+    """An OCI supplier pointing at the mock shop's /oci entry point."""
+    with gateway.session_factory() as db:
+        org = accounts.find_org(db, None)
+        accounts.add_supplier(db, gateway.box, org, "Skolmaterial OCI", protocol="oci",
+                              setup_url=f"{SHOP_URL}/oci",
+                              settings={"oci_method": "post", "oci_params": {
+                                  "USERNAME": OCI_USER, "PASSWORD": OCI_PASSWORD}})
+        db.commit()
+    return "Skolmaterial OCI"
 
 
 def login(client, email: str = BUYER_EMAIL, password: str = BUYER_PASSWORD):  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import signal
@@ -76,6 +77,19 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         # The demo agreement leaves coffee out: the line is refused, with its reason.
         assert "KG-1501 is not in the agreed assortment" in req_page.text
         assert "RAM-2026-017" in req_page.text
+
+        # The OCI supplier: the gateway's single-use start page submits the call to the shop.
+        home = browser.get(f"{base}/")
+        oci_id = re.findall(r'name="supplier_id" value="(\d+)"', home.text)[1]
+        r = browser.post(f"{base}/punchout/start", allow_redirects=False,
+                         data={"supplier_id": oci_id, "csrf_token": _csrf(home.text)})
+        assert r.status_code == 303 and "/punchout/oci/start/" in r.headers["Location"]
+        page = browser.get(r.headers["Location"])
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
+                                 page.text))
+        shop_page = browser.post(f"{shop_base}/oci", data={k: html.unescape(v)
+                                                            for k, v in fields.items()})
+        assert shop_page.status_code == 200 and "OCI" in shop_page.text
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -26,6 +26,8 @@ def supplier_credential_options(f):  # type: ignore[no-untyped-def]
                      show_default=True),
         click.option("--oci-param", "oci_params", multiple=True, metavar="NAME=VALUE",
                      help="OCI login/static parameter; VALUE 'env:VAR' reads $VAR"),
+        click.option("--oci-charset", default="cp1252", show_default=True,
+                     help="charset of baskets that are not UTF-8 (iso-8859-1 means cp1252)"),
     ]
     for option in reversed(options):
         f = option(f)
@@ -127,13 +129,14 @@ def suppliers() -> None:
 def suppliers_add(name: str, protocol: str, setup_url: str, from_domain: str,
                   from_identity: str, to_domain: str, to_identity: str,
                   sender_identity: str | None, shared_secret: str | None, deployment_mode: str,
-                  oci_method: str, oci_params: tuple[str, ...], org_name: str | None,
-                  replace_existing: bool) -> None:
+                  oci_method: str, oci_params: tuple[str, ...], oci_charset: str,
+                  org_name: str | None, replace_existing: bool) -> None:
     if protocol == "cxml":
         shared_secret = secret(shared_secret, env="PUNCHOUT_SHARED_SECRET",
                                prompt="Shared secret")
-    extra = {"oci_method": oci_method, "oci_params": parse_oci_params(oci_params)} \
-        if protocol == "oci" else {}
+    extra: dict[str, object] = {
+        "oci_method": oci_method, "oci_params": parse_oci_params(oci_params),
+        "oci_charset": oci_charset} if protocol == "oci" else {}
     with session(need_keys=True) as (gw, db):
         org = accounts.find_org(db, org_name)
         supplier = accounts.add_supplier(

@@ -77,18 +77,28 @@ def seed(gw: Gateway, shop_url: str) -> None:
             setup_url=f"{shop_url}/cxml/setup", from_identity=DEMO_IDENTITY,
             to_identity=DEMO_SHOP_IDENTITY, shared_secret=DEMO_SHARED_SECRET,
             deployment_mode="test", replace_existing=True)
-        _seed_agreement(gw, db, org, supplier)
+        _seed_agreement(gw, db, org, supplier, DEMO_AGREEMENT)
+        oci = accounts.add_supplier(
+            db, gw.box, org, "Skolmaterialbolaget (mock shop, OCI)", protocol="oci",
+            setup_url=f"{shop_url}/oci", deployment_mode="test", replace_existing=True,
+            settings={"oci_method": "post",
+                      "oci_params": {"USERNAME": DEMO_OCI_USER, "PASSWORD": DEMO_OCI_PASSWORD}})
+        _seed_agreement(gw, db, org, oci, DEMO_OCI_AGREEMENT)
         db.commit()
 
 
 DEMO_AGREEMENT = "RAM-2026-017"
+DEMO_OCI_AGREEMENT = "RAM-2026-018"
+DEMO_OCI_USER = "punchout-demo"
+DEMO_OCI_PASSWORD = "demo-oci-pass"
 #: Articles whose agreed price is below the shop's, so the demo shows a price verdict.
 DEMO_LOWER_PRICES = {"KG-1003": "199.00", "KG-1301": "189.00"}
 #: Categories the demo agreement does not cover, so the demo shows off-assortment lines.
 DEMO_EXCLUDED_CATEGORY = "Fika och förbrukning"
 
 
-def _seed_agreement(gw: Gateway, db, org: Organisation, supplier) -> None:  # type: ignore[no-untyped-def]
+def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,  # type: ignore[no-untyped-def]
+                    reference: str) -> None:
     """A framework agreement over most of the mock shop's catalogue (once)."""
     from datetime import date
 
@@ -97,10 +107,10 @@ def _seed_agreement(gw: Gateway, db, org: Organisation, supplier) -> None:  # ty
     from punchout.services import agreements
     from punchout.services.assortment_import import import_assortment
 
-    if any(a.reference == DEMO_AGREEMENT for a in agreements.list_for(db, org.id)):
+    if any(a.reference == reference for a in agreements.list_for(db, org.id)):
         return
     year = date.today().year
-    agreement = agreements.create(db, org, supplier, DEMO_AGREEMENT, currency="SEK",
+    agreement = agreements.create(db, org, supplier, reference, currency="SEK",
                                   valid_from=date(year, 1, 1), valid_to=date(year + 1, 12, 31),
                                   policy="flag")
     out = io.StringIO()
@@ -144,7 +154,8 @@ def demo(port: int, shop_port: int, seed_only: bool) -> None:
         click.echo(f"demo data seeded into {settings.database_url}")
         return
     shop = create_shop({"MOCK_SHOP_BUYERS": f"{DEMO_IDENTITY}:{DEMO_SHARED_SECRET}",
-                        "MOCK_SHOP_IDENTITY": DEMO_SHOP_IDENTITY})
+                        "MOCK_SHOP_IDENTITY": DEMO_SHOP_IDENTITY,
+                        "MOCK_SHOP_OCI_USERS": f"{DEMO_OCI_USER}:{DEMO_OCI_PASSWORD}"})
     app = create_app(gateway=gw)
     try:
         _serve(shop, "localhost", shop_port)

@@ -159,6 +159,8 @@ class PunchoutSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the buyer's browser used the single-use start page (OCI); set once, atomically.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship()
     supplier: Mapped[Supplier] = relationship()

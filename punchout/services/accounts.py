@@ -106,6 +106,8 @@ def add_supplier(
         raise InvalidRequest("deployment mode must be test or production")
     if not setup_url.startswith(("http://", "https://")):
         raise InvalidRequest(f"the setup URL must be an http(s) URL, not {setup_url!r}")
+    if protocol == "oci":
+        settings = _oci_settings(box, settings or {})
     if protocol == "cxml":
         if not (from_identity and to_identity):
             raise InvalidRequest("a cXML supplier needs --from-identity and --to-identity")
@@ -189,3 +191,28 @@ def verify_token(db: Session, token: str) -> ApiToken | None:
         return None
     tok.last_used_at = now
     return tok
+
+
+def _oci_settings(box: SecretBox, given: dict[str, object]) -> dict[str, object]:
+    """OCI settings as stored: the parameter map (it holds the supplier's password) encrypted."""
+    method = str(given.get("oci_method") or "post").lower()
+    if method not in ("post", "get"):
+        raise InvalidRequest(f"the OCI method must be post or get, not {method!r}")
+    params = given.get("oci_params") or {}
+    if not isinstance(params, dict):
+        raise InvalidRequest("OCI parameters must be NAME=VALUE pairs")
+    return {
+        "oci_method": method,
+        "oci_params_encrypted": box.encrypt(json.dumps(params)),
+        "oci_charset": str(given.get("oci_charset") or "cp1252"),
+        "oci_version": str(given.get("oci_version") or "4.0"),
+    }
+
+
+def oci_settings(box: SecretBox, supplier: Supplier) -> tuple[str, dict[str, str], str, str]:
+    """(method, login and static parameters, charset, OCI version) of an OCI supplier."""
+    stored = json.loads(supplier.settings_json or "{}")
+    encrypted = stored.get("oci_params_encrypted")
+    params = json.loads(box.decrypt(encrypted)) if encrypted else {}
+    return (stored.get("oci_method", "post"), params, stored.get("oci_charset", "cp1252"),
+            stored.get("oci_version", "4.0"))

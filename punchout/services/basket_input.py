@@ -78,5 +78,9 @@ def read_oci(body: bytes, charset: str = "cp1252") -> BasketInput:
         parsed = parse_oci_body(body, charset=charset)
     except OciError as exc:
         raise BasketUnreadable(str(exc)) from None
-    basket, problems = parsed.to_basket()
-    return BasketInput(basket, "oci", None, {k: list(v) for k, v in problems.items()})
+    try:
+        basket = parsed.to_basket()
+    except OciError as exc:
+        raise BasketUnreadable(str(exc)) from None
+    problems = {k: list(v) for k, v in parsed.line_problems().items()}
+    return BasketInput(basket, "oci", None, problems)

@@ -104,28 +104,79 @@ def post(
             "unreachable", f"the supplier's endpoint could not be reached ({type(exc).__name__})"
         ) from None
     try:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(65536):
-            size += len(chunk)
-            if size > max_bytes:
-                raise SupplierError(
-                    "garbage", f"the supplier's answer is larger than {max_bytes} bytes"
-                )
-            chunks.append(chunk)
-    except requests.Timeout:
-        raise SupplierError(
-            "timeout", f"the supplier did not finish answering within {timeout:g} seconds"
-        ) from None
-    except requests.RequestException as exc:
-        raise SupplierError(
-            "unreachable", f"the supplier's answer broke off ({type(exc).__name__})"
-        ) from None
+        body = _read_capped(response, max_bytes, timeout)
     finally:
         response.close()
     return HttpAnswer(
         status=response.status_code,
         content_type=response.headers.get("Content-Type", ""),
-        body=b"".join(chunks),
+        body=body,
         url=url,
     )
+
+
+MAX_REDIRECTS = 5
+
+
+def browse(
+    url: str,
+    method: str,
+    params: tuple[tuple[str, str], ...],
+    *,
+    allowed_hosts: tuple[str, ...],
+    timeout: float,
+    max_bytes: int,
+) -> HttpAnswer:
+    """A call that stands in for the browser (OCI VALIDATE/BACKGROUND_SEARCH): it keeps cookies
+    and follows redirects, but only to the first host or hosts on the allow-list."""
+    first_host = check_url(url, allowed_hosts)
+    with requests.Session() as web:
+        web.headers["User-Agent"] = USER_AGENT
+        current = url
+        data: tuple[tuple[str, str], ...] | None = params if method == "post" else None
+        verb = "POST" if method == "post" else "GET"
+        for _hop in range(MAX_REDIRECTS + 1):
+            host = check_url(current, allowed_hosts) if current != url else first_host
+            if host != first_host and not host_is_listed(host, allowed_hosts):
+                raise SupplierError("blocked", f"the shop redirected to another host ({host})")
+            try:
+                response = web.request(verb, current, data=data, timeout=timeout,
+                                       allow_redirects=False, stream=True, verify=True)
+            except requests.Timeout:
+                raise SupplierError("timeout", f"the shop did not answer within {timeout:g} "
+                                    "seconds") from None
+            except requests.RequestException as exc:
+                raise SupplierError("unreachable", f"the shop could not be reached "
+                                    f"({type(exc).__name__})") from None
+            if response.is_redirect and response.headers.get("Location"):
+                from urllib.parse import urljoin
+
+                current = urljoin(current, response.headers["Location"])
+                response.close()
+                verb, data = "GET", None
+                continue
+            try:
+                body = _read_capped(response, max_bytes, timeout)
+            finally:
+                response.close()
+            return HttpAnswer(response.status_code, response.headers.get("Content-Type", ""),
+                              body, current)
+    raise SupplierError("garbage", f"the shop redirected more than {MAX_REDIRECTS} times")
+
+
+def _read_capped(response: requests.Response, max_bytes: int, timeout: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(65536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise SupplierError("garbage", f"the answer is larger than {max_bytes} bytes")
+            chunks.append(chunk)
+    except requests.Timeout:
+        raise SupplierError("timeout", f"the answer did not finish within {timeout:g} "
+                            "seconds") from None
+    except requests.RequestException as exc:
+        raise SupplierError("unreachable", f"the answer broke off ({type(exc).__name__})") \
+            from None
+    return b"".join(chunks)

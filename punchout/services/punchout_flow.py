@@ -35,6 +35,7 @@ from punchout.cxml.model import (
     Operation,
     PunchOutSetupRequest,
 )
+from punchout.domain.basket import Basket
 from punchout.persistence.models import (
     Agreement,
     Organisation,
@@ -47,7 +48,7 @@ from punchout.persistence.models import (
     User,
 )
 from punchout.persistence.types import utcnow
-from punchout.services import agreements, archive, outbound, requisitions
+from punchout.services import accounts, agreements, archive, outbound, requisitions
 from punchout.services.context import Gateway
 from punchout.services.cxml_basket import basket_from_order_message, items_out_from_lines
 from punchout.services.errors import (
@@ -110,9 +111,9 @@ def start_session(
         ) from None
     if op is Operation.SOURCE:
         raise InvalidRequest("operation 'source' is not supported")
-    if supplier.protocol != "cxml":
+    if supplier.protocol not in ("cxml", "oci"):
         raise Unprocessable(f"supplier {supplier.name!r} uses {supplier.protocol}, which this "
-                            "gateway cannot start yet")
+                            "gateway cannot start")
     if return_url is not None and not _return_url_allowed(gw, org, return_url):
         raise Unprocessable(
             f"return_url {return_url!r} is not on a host this organisation allows "
@@ -165,6 +166,12 @@ def start_session(
 
     token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
     form_post_url = base_url.rstrip("/") + RETURN_PATH + token
+    if supplier.protocol == "oci":
+        from punchout.services import oci_flow
+
+        oci_flow.prepare_start(gw, db, session, supplier, base_url=base_url,
+                               return_token=token)
+        return session
     secret = gw.box.decrypt(supplier.shared_secret_encrypted) if (
         supplier.shared_secret_encrypted) else ""
     request = PunchOutSetupRequest(
@@ -369,28 +376,14 @@ def receive_return(
         reject("session expired")
         raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.")
 
-    try:
-        xml = read_basket_form(form_fields(body, content_type))
-        archive.record_outcome(gw.session_factory, msg_id, outcome="received", protocol="cxml")
-        order = parse_order_message(xml, max_bytes=gw.settings.max_body)
-    except (CXMLError, FormBodyError) as exc:
-        reject(str(exc))
-        session.error = f"unreadable basket: {exc}"
-        db.commit()
-        raise InvalidRequest(f"The supplier's basket could not be read: {exc}") from None
-    if order.buyer_cookie.strip() != session.buyer_cookie:
-        reject("BuyerCookie does not match the session")
-        raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
-                        "does not match).")
-
-    basket = basket_from_order_message(order)
-    cancelled = order.status.code == 204 or basket.is_empty
+    basket, cancelled, problems = _read_returned_basket(gw, db, session, body, content_type,
+                                                        reject, msg_id)
     verdict, version_id = None, None
     if session.agreement_id is not None and not cancelled:
         bound = db.get(Agreement, session.agreement_id)
         assert bound is not None
         verdict, version = agreements.check_basket(
-            db, bound, basket, agreements.local_day(utcnow(), gw.settings.tz))
+            db, bound, basket, agreements.local_day(utcnow(), gw.settings.tz), problems)
         version_id = version.id if version else None
     now = utcnow()
     requisition_id: int | None = None
@@ -411,14 +404,15 @@ def receive_return(
                            requisition_id=req.id)
         requisitions.replace_from_basket(db, req, basket, user_id=session.user_id,
                                          session_id=session.id, verdict=verdict,
-                                         version_id=version_id)
+                                         version_id=version_id, problems=problems)
         outcome, requisition_id = "updated", req.id
         session.status = SessionStatus.RETURNED.value
     else:
         req = requisitions.create_from_basket(
             db, organisation_id=session.organisation_id, user_id=session.user_id,
             supplier_id=session.supplier_id, session_id=session.id, basket=basket,
-            verdict=verdict, version_id=version_id, agreement_id=session.agreement_id)
+            verdict=verdict, version_id=version_id, agreement_id=session.agreement_id,
+            problems=problems)
         db.flush()
         outcome, requisition_id = "created", req.id
         session.status = SessionStatus.RETURNED.value
@@ -444,6 +438,43 @@ def receive_return(
         if requisition_id is None else "The punch-out was cancelled; the draft is unchanged.",
     }
     return ReturnResult(outcome, session, requisition_id, messages[outcome])
+
+
+def _read_returned_basket(  # type: ignore[no-untyped-def]
+    gw: Gateway, db: Session, session: PunchoutSession, body: bytes, content_type: str | None,
+    reject, msg_id: int,
+) -> tuple[Basket, bool, dict[int, list[str]]]:
+    """(basket, cancelled?, codec problems by line) from a cXML or OCI return."""
+    from punchout.oci import OciError, is_oci_body, parse_oci_body
+
+    def unreadable(exc: Exception) -> InvalidRequest:
+        reject(str(exc))
+        session.error = f"unreadable basket: {exc}"
+        db.commit()
+        return InvalidRequest(f"The supplier's basket could not be read: {exc}")
+
+    if session.supplier.protocol == "oci" or is_oci_body(body):
+        archive.record_outcome(gw.session_factory, msg_id, outcome="received", protocol="oci")
+        _method, _params, charset, _version = accounts.oci_settings(gw.box, session.supplier)
+        try:
+            parsed = parse_oci_body(body, charset=charset)
+            basket = parsed.to_basket()
+        except OciError as exc:
+            raise unreadable(exc) from None
+        problems = {pos: list(p) for pos, p in parsed.line_problems().items()}
+        return basket, parsed.is_empty, problems
+    try:
+        xml = read_basket_form(form_fields(body, content_type))
+        archive.record_outcome(gw.session_factory, msg_id, outcome="received", protocol="cxml")
+        order = parse_order_message(xml, max_bytes=gw.settings.max_body)
+    except (CXMLError, FormBodyError) as exc:
+        raise unreadable(exc) from None
+    if order.buyer_cookie.strip() != session.buyer_cookie:
+        reject("BuyerCookie does not match the session")
+        raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
+                        "does not match).")
+    basket = basket_from_order_message(order)
+    return basket, order.status.code == 204 or basket.is_empty, {}
 
 
 def _duplicate_message(existing: SessionReturn | None) -> str:

@@ -24,7 +24,8 @@ from punchout.services.errors import NotFound
 
 
 def _lines_from_basket(basket: Basket, verdict: BasketVerdict | None,
-                       version_id: int | None) -> list[RequisitionLine]:
+                       version_id: int | None,
+                       problems: dict[int, list[str]] | None = None) -> list[RequisitionLine]:
     rows = []
     for n, line in enumerate(basket.lines, start=1):
         agreed = None
@@ -35,9 +36,9 @@ def _lines_from_basket(basket: Basket, verdict: BasketVerdict | None,
             agreed = lv.agreed
         else:
             # No agreement applies: only what every line must satisfy is checked.
-            problems = line_problems(line)
-            reasons = [{"code": "invalid_line", "message": p} for p in problems]
-            action = "reject" if problems else None
+            found = [*(problems or {}).get(n, []), *line_problems(line)]
+            reasons = [{"code": "invalid_line", "message": p} for p in found]
+            action = "reject" if found else None
         rows.append(
             RequisitionLine(
                 line_no=n,
@@ -75,8 +76,8 @@ def _lines_from_basket(basket: Basket, verdict: BasketVerdict | None,
 
 
 def _apply_basket(req: Requisition, basket: Basket, verdict: BasketVerdict | None,
-                  version_id: int | None) -> None:
-    req.lines = _lines_from_basket(basket, verdict, version_id)
+                  version_id: int | None, problems: dict[int, list[str]] | None = None) -> None:
+    req.lines = _lines_from_basket(basket, verdict, version_id, problems)
     currencies = {line.currency for line in basket.lines}
     req.currency = currencies.pop() if len(currencies) == 1 else basket.currency
     req.total = to_ore(sum((line.line_total for line in req.lines), Decimal(0)))
@@ -93,13 +94,13 @@ def _apply_basket(req: Requisition, basket: Basket, verdict: BasketVerdict | Non
 def create_from_basket(
     db: Session, *, organisation_id: int, user_id: int, supplier_id: int, session_id: int,
     basket: Basket, verdict: BasketVerdict | None = None, version_id: int | None = None,
-    agreement_id: int | None = None,
+    agreement_id: int | None = None, problems: dict[int, list[str]] | None = None,
 ) -> Requisition:
     req = Requisition(
         organisation_id=organisation_id, user_id=user_id, supplier_id=supplier_id,
         session_id=session_id, status=RequisitionStatus.DRAFT.value, agreement_id=agreement_id,
     )
-    _apply_basket(req, basket, verdict, version_id)
+    _apply_basket(req, basket, verdict, version_id, problems)
     req.events = [RequisitionEvent(user_id=user_id, from_status=None, to_status="draft",
                                    note=f"created from punch-out session {session_id}")]
     db.add(req)
@@ -108,12 +109,13 @@ def create_from_basket(
 
 def replace_from_basket(db: Session, req: Requisition, basket: Basket, *, user_id: int,
                         session_id: int, verdict: BasketVerdict | None = None,
-                        version_id: int | None = None) -> None:
+                        version_id: int | None = None,
+                        problems: dict[int, list[str]] | None = None) -> None:
     """An edit session's basket replaces the draft's lines (old ones deleted first, since
     line numbers are unique within a requisition)."""
     req.lines.clear()
     db.flush()
-    _apply_basket(req, basket, verdict, version_id)
+    _apply_basket(req, basket, verdict, version_id, problems)
     req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
                                        to_status=req.status,
                                        note=f"lines replaced by edit session {session_id}"))

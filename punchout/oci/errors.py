@@ -1,0 +1,25 @@
+"""Typed errors of the OCI codec.
+
+Almost nothing in an OCI basket is fatal: a bad field makes its *line* an ``invalid_line`` with
+a reason (see :class:`punchout.oci.basket.OciLine`), so the rest of the basket survives. An
+:class:`OciError` is reserved for a body the codec cannot read as an OCI basket at all (not a
+form, no ``NEW_ITEM`` fields, items only in an ``~xmlDocument`` the gateway does not map). It
+carries the HTTP status to answer with, like the cXML codec's errors.
+"""
+
+from __future__ import annotations
+
+
+class OciError(ValueError):
+    """The whole body is unusable. ``message`` says why, ``status_code`` how to answer."""
+
+    status_code: int = 400
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message

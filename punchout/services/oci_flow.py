@@ -1,0 +1,139 @@
+"""OCI punch-out: the single-use start page that sends the browser to the shop, and the
+server-side VALIDATE a buyer or approver uses to re-check a line's current price.
+
+An OCI call goes through the browser and carries the supplier's password, so the gateway does
+not put it in a link: ``start_url`` names a gateway page, valid for a few minutes and usable
+once, that submits the call (an auto-submitting form for POST, a redirect for GET). The archive
+keeps the call with the password masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from punchout.domain.money import decimal_str
+from punchout.oci import OciError, build_call, masked_call, parse_oci_html
+from punchout.persistence.models import PunchoutSession, SessionStatus, Supplier
+from punchout.persistence.types import utcnow
+from punchout.services import accounts, archive, outbound
+from punchout.services.context import Gateway
+from punchout.services.errors import Gone, InvalidRequest, SupplierError
+from punchout.services.signing import Signer, TokenExpired, TokenInvalid
+
+START_PATH = "/punchout/oci/start/"
+START_SALT = "punchout.oci-start.v1"
+
+
+def _start_signer(gw: Gateway) -> Signer:
+    return Signer(gw.settings.secret_key, gw.settings.secret_key_fallbacks, salt=START_SALT)
+
+
+def _call(gw: Gateway, supplier: Supplier, hook_url: str, function: str | None = None,
+          function_params: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    method, params, _charset, version = accounts.oci_settings(gw.box, supplier)
+    try:
+        return build_call(supplier.setup_url, hook_url, method=method, login_params=params,
+                          oci_version=version, function=function,
+                          function_params=function_params or {})
+    except ValueError as exc:
+        raise SupplierError("blocked", f"the OCI settings of {supplier.name} are unusable: "
+                            f"{exc}") from None
+
+
+def _archive_call(gw: Gateway, session: PunchoutSession | None, supplier: Supplier, call,  # type: ignore[no-untyped-def]
+                  kind: str, outcome: str = "sent") -> None:
+    masked = masked_call(call)
+    body = masked.url.encode() if masked.method == "get" else masked.encoded_params().encode()
+    archive.archive(gw.session_factory, direction="out", protocol="oci", kind=kind, body=body,
+                    organisation_id=supplier.organisation_id,
+                    session_id=session.id if session else None,
+                    content_type="application/x-www-form-urlencoded", outcome=outcome,
+                    note=f"{masked.method.upper()} {supplier.setup_url}")
+
+
+def prepare_start(gw: Gateway, db: Session, session: PunchoutSession, supplier: Supplier, *,
+                  base_url: str, return_token: str) -> None:
+    """Give an OCI session its single-use start page and archive the call it will submit."""
+    base = base_url.rstrip("/")
+    from punchout.services.punchout_flow import RETURN_PATH
+
+    call = _call(gw, supplier, base + RETURN_PATH + return_token)
+    _archive_call(gw, session, supplier, call, "oci_call")
+    start = _start_signer(gw).dumps({"s": session.id, "r": return_token, "b": base})
+    session.start_url = base + START_PATH + start
+    db.commit()
+
+
+def open_start_page(gw: Gateway, db: Session, token: str):  # type: ignore[no-untyped-def]
+    """The OCI call for the browser, once. Refuses a used, expired or forged start page."""
+    try:
+        claims = _start_signer(gw).loads(token, max_age=gw.settings.start_page_ttl)
+    except TokenExpired:
+        raise Gone("This link to the supplier's shop has expired. Start the punch-out again.")\
+            from None
+    except TokenInvalid:
+        raise Gone("This link to the supplier's shop is not valid.") from None
+    session = db.get(PunchoutSession, claims.get("s"))
+    if session is None:
+        raise Gone("This link to the supplier's shop is not valid.")
+    if session.status != SessionStatus.OPEN.value or utcnow() > session.expires_at:
+        raise Gone("This punch-out session has ended. Start the punch-out again.")
+    # Single use by a conditional UPDATE: only the first request sees a row change.
+    used = db.execute(update(PunchoutSession)
+                      .where(PunchoutSession.id == session.id,
+                             PunchoutSession.started_at.is_(None))
+                      .values(started_at=utcnow()))
+    db.commit()
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise Gone("This link to the supplier's shop has already been used. Start the "
+                   "punch-out again from the gateway.")
+    from punchout.services.punchout_flow import RETURN_PATH
+
+    return _call(gw, session.supplier, claims["b"] + RETURN_PATH + claims["r"])
+
+
+def detail_call(gw: Gateway, supplier: Supplier, product_id: str, base_url: str):  # type: ignore[no-untyped-def]
+    """FUNCTION=DETAIL for one product (the browser shows the shop's product page)."""
+    return _call(gw, supplier, base_url.rstrip("/") + "/", "DETAIL", {"PRODUCTID": product_id})
+
+
+@dataclass(frozen=True)
+class CurrentPrice:
+    supplier_part_id: str
+    unit_price: Decimal
+    currency: str
+    price_basis: Decimal
+    description: str
+
+
+def validate(gw: Gateway, supplier: Supplier, product_id: str, quantity: Decimal,
+             base_url: str) -> CurrentPrice:
+    """Ask the shop server-side for one product's current data (FUNCTION=VALIDATE)."""
+    call = _call(gw, supplier, base_url.rstrip("/") + "/", "VALIDATE",
+                 {"PRODUCTID": product_id, "QUANTITY": decimal_str(quantity) or "1"})
+    _archive_call(gw, None, supplier, call, "oci_validate")
+    answer = outbound.browse(call.url, call.method, call.params,
+                             allowed_hosts=gw.settings.allowed_supplier_hosts,
+                             timeout=gw.settings.supplier_timeout,
+                             max_bytes=gw.settings.max_supplier_response)
+    archive.archive(gw.session_factory, direction="in", protocol="oci", kind="oci_validate",
+                    body=answer.body, organisation_id=supplier.organisation_id,
+                    content_type=answer.content_type, http_status=answer.status)
+    if answer.status != 200:
+        raise SupplierError("http_status", f"the shop answered VALIDATE with HTTP "
+                            f"{answer.status}", supplier_status=answer.status)
+    try:
+        basket = parse_oci_html(answer.body).to_basket()
+    except (OciError, ValueError) as exc:
+        raise SupplierError("garbage", f"the shop's VALIDATE answer could not be read: "
+                            f"{exc}") from None
+    if not basket.lines:
+        raise InvalidRequest(f"the shop returned no data for {product_id}")
+    line = basket.lines[0]
+    return CurrentPrice(line.supplier_part_id, line.unit_price, line.currency,
+                        line.price_basis.quantity if line.price_basis else Decimal(1),
+                        line.description)
