@@ -100,8 +100,8 @@ def check(
     extra_problems = extra_problems or {}
     matched: list[tuple[BasketLine, AgreedItem | None, list[Reason]]] = []
     for position, line in enumerate(basket.lines, start=1):
-        reasons = [Reason(Code.INVALID_LINE, p)
-                   for p in (*extra_problems.get(position, ()), *line_problems(line))]
+        found = dict.fromkeys((*extra_problems.get(position, ()), *line_problems(line)))
+        reasons = [Reason(Code.INVALID_LINE, p) for p in found]
         agreed: AgreedItem | None = None
         if not rules.valid_on(on_date):
             reasons.append(Reason(Code.AGREEMENT_NOT_VALID,
