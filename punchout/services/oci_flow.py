@@ -127,13 +127,17 @@ def validate(gw: Gateway, supplier: Supplier, product_id: str, quantity: Decimal
         raise SupplierError("http_status", f"the shop answered VALIDATE with HTTP "
                             f"{answer.status}", supplier_status=answer.status)
     try:
-        basket = parse_oci_html(answer.body).to_basket()
+        parsed = parse_oci_html(answer.body)
     except (OciError, ValueError) as exc:
         raise SupplierError("garbage", f"the shop's VALIDATE answer could not be read: "
                             f"{exc}") from None
-    if not basket.lines:
+    if not parsed.lines:
         raise InvalidRequest(f"the shop returned no data for {product_id}")
-    line = basket.lines[0]
+    line = parsed.lines[0].to_basket_line()
+    if line is None:
+        problems = "; ".join(parsed.lines[0].problems)
+        raise SupplierError("garbage", f"the shop's VALIDATE answer for {product_id} is not "
+                            f"usable: {problems}")
     return CurrentPrice(line.supplier_part_id, line.unit_price, line.currency,
                         line.price_basis.quantity if line.price_basis else Decimal(1),
                         line.description)
