@@ -279,3 +279,55 @@ def test_cli_agreement_import_history_export_and_check(cli_env, seeded, tmp_path
     assert run("baskets", "check", "NOPE", str(ok)).exit_code == 4
     assert run("baskets", "check", "RAM-9", str(tmp_path / "missing.json")).exit_code == 3
     assert run("baskets", "check", "RAM-9").exit_code == 2
+
+
+def test_peppol_catalogue_actions_build_versions(gateway, seeded):
+    """Add, then Update (with line Add/Update/Delete), then Delete, then Replace."""
+    from pathlib import Path
+
+    vectors = Path(__file__).parent / "vectors" / "assortment"
+
+    def peppol(name: str, effective: date) -> dict[tuple[str, str], Decimal]:
+        with gateway.session_factory() as db:
+            agreement = agreements.find(db, seeded["org_id"], "RAM-2026-017")
+            parsed = read_assortment((vectors / f"{name}.xml").read_bytes(), None)
+            version = import_assortment(db, agreement, parsed, effective_from=effective,
+                                        today=TODAY)
+            db.commit()
+            items = agreements.items_for_keys(db, version, ["KG-1001", "KG-1002", "KG-1003",
+                                                            "KG-1004", "KG-2001"])
+            return {(i.supplier_part_id, i.unit): i.price for i in items}
+
+    with gateway.session_factory() as db:
+        org = accounts.find_org(db, None)
+        agreements.create(db, org, accounts.find_supplier(db, org, "Kontorsgrossisten"),
+                          "RAM-2026-017", currency="SEK", valid_from=date(2026, 1, 1),
+                          valid_to=date(2027, 12, 31))
+        db.commit()
+    assert peppol("peppol_add", date(2026, 2, 1)) == {
+        ("KG-1001", "XPK"): Decimal("42.50"), ("KG-1002", "H87"): Decimal("3.15"),
+        ("KG-1003", "XBX"): Decimal("129.00")}
+    # Update: KG-1001 re-priced, KG-1004 added, KG-1002 (every unit) and KG-1003 deleted.
+    assert peppol("peppol_update", date(2026, 3, 1)) == {
+        ("KG-1001", "XPK"): Decimal("44.00"), ("KG-1004", "KGM"): Decimal("89.90")}
+    assert peppol("peppol_delete", date(2026, 4, 1)) == {("KG-1004", "KGM"): Decimal("89.90")}
+    assert peppol("peppol_replace", date(2026, 5, 1)) == {("KG-2001", "XPK"): Decimal("19.90")}
+    with gateway.session_factory() as db:
+        agreement = agreements.find(db, seeded["org_id"], "RAM-2026-017")
+        # Earlier days still see the versions in force then.
+        feb = agreements.version_in_force(db, agreement.id, date(2026, 2, 15))
+        assert feb.row_count == 3
+
+
+def test_catalogue_for_another_contract_is_refused(gateway, seeded):
+    from pathlib import Path
+
+    from punchout.services.errors import Unprocessable
+
+    add_agreement(gateway, "RAM-OTHER")
+    data = (Path(__file__).parent / "vectors" / "assortment" / "peppol_replace.xml").read_bytes()
+    with gateway.session_factory() as db:
+        agreement = agreements.find(db, seeded["org_id"], "RAM-OTHER")
+        with pytest.raises(Unprocessable, match="RAM-2026-017"):
+            import_assortment(db, agreement, read_assortment(data, None),
+                              effective_from=None, today=TODAY)

@@ -174,3 +174,23 @@ def test_buyer_validates_a_line_and_opens_its_detail(app, client, seeded, oci_su
     form.feed(detail.get_data(as_text=True))
     fields = dict(form.fields)
     assert fields["FUNCTION"] == "DETAIL" and fields["PRODUCTID"] == "KG-1001"
+
+
+def test_oci_invalid_lines_are_kept_and_refused(app, seeded, oci_supplier, gateway):
+    from helpers import session_return
+
+    sid, _ = open_session(app, seeded, supplier=oci_supplier)
+    path, _cookie = session_return(gateway, sid)
+    body = (b"NEW_ITEM-DESCRIPTION%5B1%5D=Kopieringspapper&NEW_ITEM-QUANTITY%5B1%5D=2"
+            b"&NEW_ITEM-UNIT%5B1%5D=ST&NEW_ITEM-PRICE%5B1%5D=42.50&NEW_ITEM-CURRENCY%5B1%5D=sek"
+            b"&NEW_ITEM-VENDORMAT%5B1%5D=KG-1001"
+            b"&NEW_ITEM-DESCRIPTION%5B2%5D=Pennor&NEW_ITEM-QUANTITY%5B2%5D=1.234%2C56"
+            b"&NEW_ITEM-UNIT%5B2%5D=EA&NEW_ITEM-PRICE%5B2%5D=9.90&NEW_ITEM-CURRENCY%5B2%5D=SEK"
+            b"&NEW_ITEM-VENDORMAT%5B2%5D=KG-1101&%7EOkCode=ADDI")
+    r = app.test_client().post(path, data=body,
+                               content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 303
+    with gateway.session_factory() as db:
+        first, second = db.scalars(select(Requisition)).one().lines
+        assert (first.unit, first.currency, first.action) == ("H87", "SEK", None)
+        assert second.action == "reject" and "invalid_line" in second.verdicts_json

@@ -77,8 +77,14 @@ def _merged(db: Session, agreement: Agreement, parsed: ParsedAssortment,
         key = _key(r.supplier_part_id, r.unit, r.supplier_part_auxiliary_id)
         line_action = (r.action or ("Delete" if action == "Delete" else "Add")).capitalize()
         if line_action == "Delete" or action == "Delete":
-            if rows.pop(key, None) is not None:
-                deleted += 1
+            if r.unit:
+                doomed = [key] if key in rows else []
+            else:  # a Delete line may leave out price and unit: every unit of that article
+                doomed = [k for k in rows if k[0] == r.supplier_part_id
+                          and (not r.supplier_part_auxiliary_id or k[2] == key[2])]
+            for k in doomed:
+                del rows[k]
+            deleted += len(doomed)
         else:
             rows[key] = _row_dict(r, agreement.currency)
             changed += 1
