@@ -439,16 +439,21 @@ def _lxml_position(exc: BaseException) -> tuple[int | None, int | None]:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    """The tag without a namespace (cXML has none; tolerate one). Plain string work: this runs
+    for every element of a 1,000-line basket, where ``etree.QName`` was the hot spot."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag if tag[:1] != "{" else tag.rpartition("}")[2]
 
 
 def _children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if isinstance(c.tag, str) and _local(c) == name]
+    return [c for c in el if _local(c) == name]
 
 
 def _child(el: etree._Element, name: str) -> etree._Element | None:
     for c in el:
-        if isinstance(c.tag, str) and _local(c) == name:
+        if _local(c) == name:
             return c
     return None
 
@@ -501,6 +506,8 @@ def _required_attr(el: etree._Element, name: str) -> str:
 
 
 def _text(el: etree._Element) -> str:
+    if not len(el):  # a leaf (comments are removed by the parser): no need to walk it
+        return (el.text or "").strip()
     return "".join(el.itertext()).strip()
 
 
@@ -596,11 +603,12 @@ def _credentials(party: etree._Element) -> tuple[Credential, ...]:
     return tuple(result)
 
 
+def _extrinsic(e: etree._Element) -> Extrinsic:
+    return Extrinsic(name=_required_attr(e, "name").strip(), value=_text(e))
+
+
 def _extrinsics(el: etree._Element) -> tuple[Extrinsic, ...]:
-    return tuple(
-        Extrinsic(name=_required_attr(e, "name").strip(), value=_text(e))
-        for e in _children(el, "Extrinsic")
-    )
+    return tuple(_extrinsic(e) for e in _children(el, "Extrinsic"))
 
 
 def _contact(el: etree._Element) -> Contact:
@@ -683,8 +691,23 @@ def _description(el: etree._Element) -> tuple[str, str | None]:
     return "".join(parts).strip(), short_name
 
 
+def _index(el: etree._Element) -> dict[str, list[etree._Element]]:
+    """Children by local name, in one pass (an ItemDetail is looked up a dozen times)."""
+    found: dict[str, list[etree._Element]] = {}
+    for child in el:
+        name = _local(child)
+        if name:
+            found.setdefault(name, []).append(child)
+    return found
+
+
 def _item_detail(el: etree._Element) -> ItemDetail:
-    descriptions = _children(el, "Description")
+    kids = _index(el)
+
+    def one(name: str) -> etree._Element | None:
+        return kids[name][0] if name in kids else None
+
+    descriptions = kids.get("Description")
     if not descriptions:
         raise _missing(el, "Description")
     # Several languages may be given; a Swedish buyer reads the Swedish one if there is one.
@@ -693,24 +716,30 @@ def _item_detail(el: etree._Element) -> ItemDetail:
         descriptions[0],
     )
     description, short_name = _description(chosen)
-    basis = _child(el, "PriceBasisQuantity")
-    manufacturer_part = _child(el, "ManufacturerPartID")
-    manufacturer = _child(el, "ManufacturerName")
-    url = _child(el, "URL")
-    lead_time = _child(el, "LeadTime")
+    unit_price = one("UnitPrice")
+    unit = one("UnitOfMeasure")
+    if unit_price is None:
+        raise _missing(el, "UnitPrice")
+    if unit is None:
+        raise _missing(el, "UnitOfMeasure")
+    basis = one("PriceBasisQuantity")
+    manufacturer_part = one("ManufacturerPartID")
+    manufacturer = one("ManufacturerName")
+    url = one("URL")
+    lead_time = one("LeadTime")
     return ItemDetail(
-        unit_price=_money(_require(_require(el, "UnitPrice"), "Money")),
+        unit_price=_money(_require(unit_price, "Money")),
         description=description,
-        unit_of_measure=_text(_require(el, "UnitOfMeasure")),
+        unit_of_measure=_text(unit),
         description_lang=chosen.get(XML_LANG, ""),
         short_name=short_name,
         price_basis_quantity=_price_basis(basis) if basis is not None else None,
-        classifications=tuple(_classification(c) for c in _children(el, "Classification")),
+        classifications=tuple(_classification(c) for c in kids.get("Classification", ())),
         manufacturer_part_id=_text(manufacturer_part) if manufacturer_part is not None else None,
         manufacturer_name=_text(manufacturer) if manufacturer is not None else None,
         url=_text(url) if url is not None else None,
         lead_time=_uint(_text(lead_time), lead_time) if lead_time is not None else None,
-        extrinsics=_extrinsics(el),
+        extrinsics=tuple(_extrinsic(x) for x in kids.get("Extrinsic", ())),
     )
 
 
