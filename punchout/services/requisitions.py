@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from punchout.domain.basket import Basket
@@ -23,9 +23,9 @@ from punchout.persistence.types import utcnow
 from punchout.services.errors import NotFound
 
 
-def _lines_from_basket(basket: Basket, verdict: BasketVerdict | None,
-                       version_id: int | None,
-                       problems: dict[int, list[str]] | None = None) -> list[RequisitionLine]:
+def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | None,
+               problems: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
+    """One row (a dict of column values) per basket line, verdicts included."""
     rows = []
     for n, line in enumerate(basket.lines, start=1):
         agreed = None
@@ -36,51 +36,61 @@ def _lines_from_basket(basket: Basket, verdict: BasketVerdict | None,
             agreed = lv.agreed
         else:
             # No agreement applies: only what every line must satisfy is checked.
-            found = [*(problems or {}).get(n, []), *line_problems(line)]
+            found = list(dict.fromkeys([*(problems or {}).get(n, []), *line_problems(line)]))
             reasons = [{"code": "invalid_line", "message": p} for p in found]
             action = "reject" if found else None
-        rows.append(
-            RequisitionLine(
-                line_no=n,
-                source_line=line.source_line,
-                supplier_part_id=line.supplier_part_id,
-                supplier_part_auxiliary_id=line.supplier_part_auxiliary_id,
-                description=line.description,
-                short_name=line.short_name,
-                quantity=line.quantity,
-                unit=line.unit,
-                unit_price=line.unit_price,
-                currency=line.currency,
-                line_total=line.total,
-                price_basis_quantity=line.price_basis.quantity if line.price_basis else None,
-                price_basis_conversion=(
-                    line.price_basis.conversion_factor if line.price_basis else None
-                ),
-                price_basis_unit=line.price_basis.unit if line.price_basis else None,
-                unspsc=line.unspsc,
-                manufacturer_part_id=line.manufacturer_part_id,
-                manufacturer_name=line.manufacturer_name,
-                lead_time=line.lead_time,
-                url=line.url,
-                extrinsics_json=json.dumps(list(line.extrinsics)),
-                verdicts_json=json.dumps(reasons),
-                action=action,
-                agreed_unit_price=agreed.price if agreed else None,
-                agreed_unit=agreed.unit if agreed else None,
-                agreed_price_basis=agreed.price_basis_quantity if agreed else None,
-                agreed_max_quantity=agreed.max_quantity if agreed else None,
-                assortment_version_id=version_id if verdict is not None else None,
-            )
-        )
+        basis = line.price_basis
+        rows.append({
+            "line_no": n,
+            "source_line": line.source_line,
+            "supplier_part_id": line.supplier_part_id,
+            "supplier_part_auxiliary_id": line.supplier_part_auxiliary_id,
+            "description": line.description,
+            "short_name": line.short_name,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "currency": line.currency,
+            "line_total": line.total,
+            "price_basis_quantity": basis.quantity if basis else None,
+            "price_basis_conversion": basis.conversion_factor if basis else None,
+            "price_basis_unit": basis.unit if basis else None,
+            "unspsc": line.unspsc,
+            "manufacturer_part_id": line.manufacturer_part_id,
+            "manufacturer_name": line.manufacturer_name,
+            "lead_time": line.lead_time,
+            "url": line.url,
+            "extrinsics_json": json.dumps(list(line.extrinsics)),
+            "verdicts_json": json.dumps(reasons),
+            "action": action,
+            "agreed_unit_price": agreed.price if agreed else None,
+            "agreed_unit": agreed.unit if agreed else None,
+            "agreed_price_basis": agreed.price_basis_quantity if agreed else None,
+            "agreed_max_quantity": agreed.max_quantity if agreed else None,
+            "assortment_version_id": version_id if verdict is not None else None,
+            "approval": None,
+        })
     return rows
 
 
-def _apply_basket(req: Requisition, basket: Basket, verdict: BasketVerdict | None,
-                  version_id: int | None, problems: dict[int, list[str]] | None = None) -> None:
-    req.lines = _lines_from_basket(basket, verdict, version_id, problems)
+def _apply_basket(db: Session, req: Requisition, basket: Basket,
+                  verdict: BasketVerdict | None, version_id: int | None,
+                  problems: dict[int, list[str]] | None = None) -> None:
+    """Write the basket's lines to ``req`` (replacing any it had) and its header values.
+
+    Lines go in with one Core INSERT executed for many rows: the ORM's INSERT ... RETURNING of
+    1,000 rows made psycopg parse a statement with 28,000 placeholders (~300 ms)."""
+    rows = _line_rows(basket, verdict, version_id, problems)
+    db.flush()  # the requisition's id
+    db.execute(delete(RequisitionLine).where(RequisitionLine.requisition_id == req.id))
+    for row in rows:
+        row["requisition_id"] = req.id
+    if rows:
+        db.execute(insert(RequisitionLine), rows)
+    db.expire(req, ["lines"])
     currencies = {line.currency for line in basket.lines}
     req.currency = currencies.pop() if len(currencies) == 1 else basket.currency
-    req.total = to_ore(sum((line.line_total for line in req.lines), Decimal(0)))
+    req.total = to_ore(sum((row["line_total"] for row in rows), Decimal(0)))
     req.basket_total = basket.total
     req.shipping = basket.shipping
     req.tax = basket.tax
@@ -100,10 +110,10 @@ def create_from_basket(
         organisation_id=organisation_id, user_id=user_id, supplier_id=supplier_id,
         session_id=session_id, status=RequisitionStatus.DRAFT.value, agreement_id=agreement_id,
     )
-    _apply_basket(req, basket, verdict, version_id, problems)
     req.events = [RequisitionEvent(user_id=user_id, from_status=None, to_status="draft",
                                    note=f"created from punch-out session {session_id}")]
     db.add(req)
+    _apply_basket(db, req, basket, verdict, version_id, problems)
     return req
 
 
@@ -111,11 +121,8 @@ def replace_from_basket(db: Session, req: Requisition, basket: Basket, *, user_i
                         session_id: int, verdict: BasketVerdict | None = None,
                         version_id: int | None = None,
                         problems: dict[int, list[str]] | None = None) -> None:
-    """An edit session's basket replaces the draft's lines (old ones deleted first, since
-    line numbers are unique within a requisition)."""
-    req.lines.clear()
-    db.flush()
-    _apply_basket(req, basket, verdict, version_id, problems)
+    """An edit session's basket replaces the draft's lines."""
+    _apply_basket(db, req, basket, verdict, version_id, problems)
     req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
                                        to_status=req.status,
                                        note=f"lines replaced by edit session {session_id}"))
