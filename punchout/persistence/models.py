@@ -350,3 +350,36 @@ class AssortmentItem(Base):
     unspsc: Mapped[str | None] = mapped_column(String(20), nullable=True)
     gtin: Mapped[str | None] = mapped_column(String(20), nullable=True)
     manufacturer_part_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class CertificationRun(Base):
+    """One run of the conformance suite against a supplier's endpoint, kept with its report."""
+
+    __tablename__ = "certification_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    protocol: Mapped[str] = mapped_column(String(10))
+    target_url: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    #: The JSON report (schema punchout-certify/1).
+    report_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    supplier: Mapped[Supplier] = relationship()
+
+
+class CapturedPost(Base):
+    """A basket a supplier's shop posted to the certification capture endpoint."""
+
+    __tablename__ = "captured_posts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(100), index=True)
+    content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
