@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "MOCK_SHOP_SECRET_KEY": None,
     "MOCK_SHOP_PUBLIC_URL": None,
     "MOCK_SHOP_FAULT": None,
+    "MOCK_SHOP_SLOW_SECONDS": 10,
     "MOCK_SHOP_TEST_API": True,
     "MOCK_SHOP_SESSION_TTL": 4 * 3600,
     "MOCK_SHOP_CATALOGUE": str(DEFAULT_CATALOGUE),
@@ -88,6 +89,16 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
+def _seconds(value: Any, name: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not 0 <= seconds <= 3600:
+        raise ValueError(f"{name} must be between 0 and 3600 seconds, not {value!r}")
+    return seconds
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings = load_config(config)
     encoding = str(settings["MOCK_SHOP_BASKET_ENCODING"]).strip().lower()
@@ -117,6 +128,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         test_api=_flag(settings["MOCK_SHOP_TEST_API"]),
         store=SessionStore(ttl_seconds=float(settings["MOCK_SHOP_SESSION_TTL"])),
         oci=load_oci_settings(settings),
+        slow_seconds=_seconds(settings["MOCK_SHOP_SLOW_SECONDS"], "MOCK_SHOP_SLOW_SECONDS"),
     )
 
     app.register_blueprint(cxml_views.bp)

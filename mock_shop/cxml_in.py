@@ -116,14 +116,21 @@ def parse_setup_request(data: bytes) -> tuple[SetupRequest, etree._Element]:
     ), root
 
 
-def authenticate(request: SetupRequest, buyers: dict[str, str]) -> str:
+def authenticate(request: SetupRequest, buyers: dict[str, str], *,
+                 any_secret: bool = False) -> str:
     """The From identity whose configured secret matches the Sender's SharedSecret.
 
     Raises SetupError 401 for an unknown buyer, an empty or ``none`` secret, or a wrong one.
-    Every candidate is compared in constant time.
+    Every candidate is compared in constant time. ``any_secret`` (the ``accept-any-secret``
+    fault) lets a known identity in with any secret at all.
     """
     given = request.shared_secret
     unauthorized = SetupError(401, "Unauthorized", "Unknown buyer or wrong shared secret")
+    if any_secret:
+        for credential in request.from_credentials:
+            if credential.identity in buyers:
+                return credential.identity
+        raise unauthorized
     if not given or given.casefold() == "none":
         raise unauthorized
     matched = None
@@ -136,6 +143,14 @@ def authenticate(request: SetupRequest, buyers: dict[str, str]) -> str:
     if matched is None:
         raise unauthorized
     return matched
+
+
+def requested_fault(root: etree._Element) -> str | None:
+    """The fault a setup request asks for with ``<Extrinsic name="MockShopFault">`` (tests)."""
+    for extrinsic in root.iterfind("Request/PunchOutSetupRequest/Extrinsic"):
+        if extrinsic.get("name") == "MockShopFault":
+            return _text(extrinsic) or None
+    return None
 
 
 def _http_url(value: str) -> bool:

@@ -7,7 +7,13 @@ import logging
 from flask import Blueprint, Response, request
 
 from . import cxml_out
-from .cxml_in import SetupError, authenticate, parse_setup_request, read_punchout_request
+from .cxml_in import (
+    SetupError,
+    authenticate,
+    parse_setup_request,
+    read_punchout_request,
+    requested_fault,
+)
 from .faults import cxml_response
 from .sessions import PunchoutSession, cart_from_items, new_token
 from .shop import current_shop
@@ -22,16 +28,28 @@ def setup() -> Response:
     shop = current_shop()
     host = shop.host()
     data = request.get_data(cache=False)
+    fault = shop.fault
+    fault_name: str | None = None
     try:
         setup_request, root = parse_setup_request(data)
-        identity = authenticate(setup_request, shop.buyers)
+        fault_name = requested_fault(root)
+        try:
+            fault = shop.session_fault(fault_name)
+        except ValueError as exc:
+            fault_name = None
+            raise SetupError(400, "Bad Request", f"MockShopFault: {exc}") from None
+        any_secret = fault.accept_any_secret if fault is not None else False
+        identity = authenticate(setup_request, shop.buyers, any_secret=any_secret)
         read_punchout_request(setup_request, root)
     except SetupError as exc:
         log.info("setup request refused: %s %s", exc.code, exc.message)
+        answer = fault.error_answer(exc.code, exc.text, exc.message, host) if fault else None
+        if answer is not None:
+            return answer
         return cxml_response(cxml_out.status_response(exc.code, exc.text, exc.message, host=host))
 
-    if shop.fault is not None:
-        answer = shop.fault.setup_answer(host)
+    if fault is not None:
+        answer = fault.setup_answer(shop, host)
         if answer is not None:
             return answer
 
@@ -53,6 +71,7 @@ def setup() -> Response:
         selected_part_id=setup_request.selected_part_id,
         cart=lines,
         notices=setup_request.skipped_items + notices,
+        fault_name=fault_name,
     )
     shop.store.add(session)
     log.info(

@@ -12,8 +12,9 @@ from decimal import Decimal
 from flask import Blueprint, Response, redirect, request, url_for
 
 from .catalogue import Article, parse_quantity
-from .oci_call import OciCall, OciRefused, read_call
-from .oci_shop import encoded_page, form_for, refusal, start_session
+from .faults import SESSION_FAULT_PARAM, Fault
+from .oci_call import OciCall, OciRefused, param, read_call
+from .oci_shop import call_fault, encoded_page, form_for, refusal, start_session
 from .shop import Shop, current_shop
 from .views import bind_browser, page
 
@@ -33,17 +34,24 @@ def call_params() -> dict[str, str]:
 @bp.route("/oci", methods=["GET", "POST"])
 def entry() -> Response:
     shop = current_shop()
+    params = call_params()
     try:
-        call = read_call(call_params(), shop.oci)
+        fault = call_fault(shop, params)
+        any_password = fault.accept_any_secret if fault is not None else False
+        call = read_call(params, shop.oci, any_password=any_password)
         if call.function == "DETAIL":
             return detail(shop, call)
         if call.function == "VALIDATE":
-            return validate(shop, call)
+            return validate(shop, call, fault)
         if call.function == "BACKGROUND_SEARCH":
-            return background_search(shop, call)
+            return background_search(shop, call, fault)
     except OciRefused as exc:
         return refusal(exc)
-    po = start_session(shop, call.context, bound=True)
+    answer = fault.oci_session_answer() if fault is not None else None
+    if answer is not None:
+        return answer
+    fault_name = param(params, SESSION_FAULT_PARAM) or None
+    po = start_session(shop, call.context, bound=True, fault_name=fault_name)
     bind_browser(po)
     return redirect(url_for("shop.index"), 303)
 
@@ -73,7 +81,7 @@ def detail(shop: Shop, call: OciCall) -> Response:
     )
 
 
-def validate(shop: Shop, call: OciCall) -> Response:
+def validate(shop: Shop, call: OciCall, fault: Fault | None = None) -> Response:
     """One product at ``QUANTITY`` (default 1) with its current data, auto-submitted to HOOK_URL."""
     article = _product(shop, call)
     try:
@@ -82,7 +90,7 @@ def validate(shop: Shop, call: OciCall) -> Response:
         raise OciRefused(
             400, "invalid_quantity", "Quantity not usable", f"QUANTITY {call.quantity!r}: {exc}."
         ) from None
-    form = form_for(shop, call.context, [(article, quantity)])
+    form = form_for(shop, call.context, [(article, quantity)], fault)
     return encoded_page(
         "oci_hook.html",
         form,
@@ -92,10 +100,12 @@ def validate(shop: Shop, call: OciCall) -> Response:
     )
 
 
-def background_search(shop: Shop, call: OciCall) -> Response:
+def background_search(shop: Shop, call: OciCall, fault: Fault | None = None) -> Response:
     """Every article matching ``SEARCHSTRING`` as OCI fields (quantity 1), not auto-submitted."""
     articles = shop.catalogue.search(call.search)
-    form = form_for(shop, call.context, [(article, Decimal(1)) for article in articles])
+    form = form_for(
+        shop, call.context, [(article, Decimal(1)) for article in articles], fault
+    )
     return encoded_page(
         "oci_hook.html",
         form,

@@ -58,6 +58,8 @@ class PunchoutSession:
     status: str = "open"  # open | transferred | cancelled
     protocol: str = "cxml"  # cxml | oci
     oci: OciContext | None = None  # the OCI call's HOOK_URL, charset and target
+    #: A fault chosen for this session alone (see faults.py); wins over the shop's fault.
+    fault_name: str | None = None
 
     @property
     def protocol_label(self) -> str:

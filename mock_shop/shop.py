@@ -10,7 +10,7 @@ from flask import current_app, request
 
 from . import cxml_out
 from .catalogue import Catalogue
-from .faults import Fault
+from .faults import Fault, get_fault
 from .oci_config import DEFAULTS as OCI_DEFAULTS
 from .oci_config import OciSettings, load_oci_settings
 from .sessions import Credential, PunchoutSession, SessionStore
@@ -29,6 +29,25 @@ class Shop:
     test_api: bool = True
     store: SessionStore = field(default_factory=SessionStore)
     oci: OciSettings = field(default_factory=lambda: load_oci_settings(OCI_DEFAULTS))
+    #: How long the ``slow-setup`` fault keeps a setup request waiting.
+    slow_seconds: float = 10.0
+
+    def fault_for(self, session: PunchoutSession | None) -> Fault | None:
+        """The session's own fault when it has one, else the shop's."""
+        if session is not None and session.fault_name:
+            return get_fault(session.fault_name)
+        return self.fault
+
+    def session_fault(self, name: str | None) -> Fault | None:
+        """The fault a request asks for by name (test API only), else the shop's.
+
+        Raises ValueError for an unknown name, or when the test API is disabled.
+        """
+        if not name or not name.strip():
+            return self.fault
+        if not self.test_api:
+            raise ValueError("per-session faults need the test API (MOCK_SHOP_TEST_API)")
+        return get_fault(name)
 
     def base_url(self) -> str:
         """The shop's public base URL, without a trailing slash."""
@@ -45,21 +64,27 @@ class Shop:
 
     def basket_form(self, session: PunchoutSession, *, cancel: bool = False) -> BasketForm:
         """The exact form the browser posts back: action URL and hidden fields."""
+        fault = self.fault_for(session)
+        lines = [] if cancel else list(session.cart)
+        if fault is not None:
+            lines = fault.tweak_lines(lines)
         document = cxml_out.order_message(
             shop=self.credential,
             buyer=session.buyer_credentials,
             buyer_cookie=session.buyer_cookie,
-            lines=[] if cancel else session.cart,
+            lines=lines,
             deployment_mode=session.deployment_mode,
             host=self.host(),
-            tweak=self.fault.tweak_order if self.fault else None,
+            tweak=fault.tweak_order if fault else None,
         )
+        if fault is not None:
+            document = fault.tweak_document(document)
         if self.basket_encoding == "urlencoded":
             fields = {"cxml-urlencoded": document.decode("utf-8")}
         else:
             fields = {"cxml-base64": base64.b64encode(document).decode("ascii")}
-        if self.fault is not None:
-            fields = self.fault.form_fields(fields)
+        if fault is not None:
+            fields = fault.form_fields(fields)
         return BasketForm(action=session.browser_form_post, fields=fields, document=document)
 
 

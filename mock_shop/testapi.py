@@ -20,7 +20,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from . import oci_shop
 from .catalogue import fmt_decimal, fmt_money, parse_quantity, round_ore
-from .oci_call import OciContext, OciRefused, read_call
+from .faults import SESSION_FAULT_PARAM
+from .oci_call import OciContext, OciRefused, param, read_call
 from .sessions import CartLine, PunchoutSession
 from .shop import current_shop
 from .xmlcontent import XmlContent
@@ -76,7 +77,13 @@ def _describe(po: PunchoutSession) -> dict[str, Any]:
         "currency": "SEK",
         "protocol": po.protocol,
         "oci": _describe_oci(po.oci) if po.oci else None,
+        "fault": _fault_name(po),
     }
+
+
+def _fault_name(po: PunchoutSession) -> str | None:
+    fault = current_shop().fault_for(po)
+    return fault.name if fault is not None else None
 
 
 def _describe_oci(context: OciContext) -> dict[str, Any]:
@@ -163,12 +170,15 @@ def oci_start() -> Response:
     else:
         params = {name: request.form.get(name, "") for name in request.form}
     try:
-        call = read_call(params, shop.oci)
+        fault = oci_shop.call_fault(shop, params)
+        any_password = fault.accept_any_secret if fault is not None else False
+        call = read_call(params, shop.oci, any_password=any_password)
     except OciRefused as exc:
         return error(exc.status, exc.code, exc.text)
     if call.function:
         return error(400, "invalid_request", "FUNCTION calls start no session: use /oci")
-    po = oci_shop.start_session(shop, call.context, bound=False)
+    fault_name = param(params, SESSION_FAULT_PARAM) or None
+    po = oci_shop.start_session(shop, call.context, bound=False, fault_name=fault_name)
     return jsonify(
         {
             "token": po.start_token,

@@ -122,7 +122,8 @@ def start(token: str) -> Response:
             "procurement system.",
             404,
         )
-    if not first_use:
+    fault = shop.fault_for(po)
+    if not first_use and not (fault is not None and fault.reusable_start_page):
         return message(
             "Link already used",
             "This punch-out link has already been used; start again from your procurement system.",
