@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from punchout.cli import admin, agreements, demo
+from punchout.cli import admin, agreements, certify, demo
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +19,7 @@ def main() -> None:
 admin.register(main)
 agreements.register(main)
 main.add_command(demo.demo)
+main.add_command(certify.certify)
 
 
 if __name__ == "__main__":  # pragma: no cover
