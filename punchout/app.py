@@ -49,7 +49,18 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         user = get_db().get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
-    from punchout.web import admin, api, auth, buyer, csrf, errors, health, oci_pages, returns
+    from punchout.web import (
+        admin,
+        api,
+        auth,
+        buyer,
+        certification,
+        csrf,
+        errors,
+        health,
+        oci_pages,
+        returns,
+    )
     from punchout.web.db import close_db
 
     csrf.init_app(app)
@@ -59,6 +70,8 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.register_blueprint(admin.bp)
     app.register_blueprint(returns.bp)
     app.register_blueprint(oci_pages.bp)
+    app.register_blueprint(certification.bp)
+    app.register_blueprint(certification.capture_bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.teardown_appcontext(close_db)

@@ -183,15 +183,45 @@ def certify(ctx: click.Context, url: str, protocol: str, from_domain: str, from_
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
-    capture = open_capture(os.environ.get("PUNCHOUT_BASE_URL"),
-                           lifetime=DEFAULT_LIFETIME + wait_seconds)
-    try:
-        report = run_suite(config, capture=capture, progress=progress)
-    finally:
-        capture.close()
+    gateway_capture = _gateway_capture(os.environ.get("PUNCHOUT_BASE_URL"))
+    if gateway_capture is not None:
+        progress(f"baskets go to the gateway's capture endpoint at {gateway_capture.url}")
+        report = run_suite(config, capture=gateway_capture, progress=progress)
+    else:
+        capture = open_capture(os.environ.get("PUNCHOUT_BASE_URL"),
+                               lifetime=DEFAULT_LIFETIME + wait_seconds)
+        try:
+            report = run_suite(config, capture=capture, progress=progress)
+        finally:
+            capture.close()
     if report.error is not None:
         click.echo(f"error: {report.error}", err=True)
     ctx.exit(_write(report, as_json, html_file))
+
+
+def _gateway_capture(base_url: str | None):  # type: ignore[no-untyped-def]
+    """The gateway's capture endpoint when the gateway answers at ``base_url`` and its database
+    is reachable from here (a person can then shop from any machine); else None, and the run
+    uses a temporary capture server on loopback."""
+    if not base_url:
+        return None
+    import requests
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from punchout.config import ConfigError, load_settings
+    from punchout.services.certification import GatewayCapture
+    from punchout.services.context import Gateway
+
+    try:
+        if requests.get(base_url.rstrip("/") + "/healthz", timeout=3).status_code != 200:
+            return None
+        gw = Gateway.from_settings(load_settings(relaxed=True))
+        with gw.session_factory() as db:
+            db.execute(text("SELECT 1 FROM captured_posts LIMIT 1"))
+    except (requests.RequestException, ConfigError, SQLAlchemyError):
+        return None  # no usable gateway here: fall back to the loopback capture
+    return GatewayCapture(base_url, gw.session_factory)
 
 
 # The shared credential options default to production (right for ``suppliers add``); the suite

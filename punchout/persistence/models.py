@@ -368,8 +368,9 @@ class CertificationRun(Base):
     passed: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
-    #: The JSON report (schema punchout-certify/1).
+    #: The JSON report (schema punchout-certify/1) and the same report rendered for people.
     report_json: Mapped[str] = mapped_column(Text, default="{}")
+    report_html: Mapped[str] = mapped_column(Text, default="")
 
     supplier: Mapped[Supplier] = relationship()
 

@@ -19,6 +19,8 @@ bp = Blueprint("buyer", __name__)
 @bp.get("/")
 @login_required
 def home():  # type: ignore[no-untyped-def]
+    if not current_user.has_role(Role.BUYER) and Role.SUPPLIER.value in current_user.role_set:
+        return redirect(url_for("certification.index"))
     db = get_db()
     org = current_user.organisation
     return render_template(

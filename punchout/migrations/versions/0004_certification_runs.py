@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("failed", sa.Integer(), nullable=False),
         sa.Column("skipped", sa.Integer(), nullable=False),
         sa.Column("report_json", sa.Text(), nullable=False),
+        sa.Column("report_html", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"],
                                 name=op.f("fk_certification_runs_organisation_id_organisations")),
         sa.ForeignKeyConstraint(["supplier_id"], ["suppliers.id"],

@@ -1,0 +1,134 @@
+"""Certification runs from the gateway: the suite against a supplier connection's endpoint,
+with the gateway's own capture endpoint, and every run kept with its report."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from datetime import UTC
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from punchout.certify import SuiteConfig, render_html, run_suite
+from punchout.certify.capture import CapturedPost as SuitePost
+from punchout.certify.model import Protocol, Report
+from punchout.cxml.model import DeploymentMode
+from punchout.oci.call import OciMethod
+from punchout.persistence.models import CapturedPost, CertificationRun, Supplier, User
+from punchout.persistence.types import utcnow
+from punchout.services import accounts, agreements
+from punchout.services.context import Gateway
+
+CAPTURE_PATH = "/certify/capture/"
+POLL_SECONDS = 0.1
+
+
+class GatewayCapture:
+    """The suite's capture endpoint served by the gateway itself (any of its processes): posts
+    to ``CAPTURE_PATH + token`` are stored in the database, and :meth:`wait` reads them."""
+
+    def __init__(self, base_url: str, session_factory: sessionmaker[Session]):
+        self.token = secrets.token_urlsafe(18)
+        self._base = base_url.rstrip("/")
+        self._sessions = session_factory
+        self._seen = 0
+
+    @property
+    def url(self) -> str:
+        return self._base + CAPTURE_PATH + self.token
+
+    def wait(self, timeout: float) -> SuitePost | None:
+        deadline = time.monotonic() + max(timeout, 0)
+        while True:
+            with self._sessions() as db:
+                row = db.scalar(select(CapturedPost).where(CapturedPost.token == self.token,
+                                                           CapturedPost.id > self._seen)
+                                .order_by(CapturedPost.id).limit(1))
+            if row is not None:
+                self._seen = row.id
+                method = "GET" if row.content_type == "GET" else "POST"
+                return SuitePost(method=method, path=CAPTURE_PATH + self.token,
+                                 query=row.body.decode("latin-1") if method == "GET" else "",
+                                 content_type="" if method == "GET" else (row.content_type or ""),
+                                 body=row.body,
+                                 received_at=row.received_at.astimezone(UTC).isoformat())
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(POLL_SECONDS)
+
+    def host_page(self, html_text: str) -> str | None:
+        return None  # the gateway hosts no pages for a run
+
+
+def store_capture(session_factory: sessionmaker[Session], token: str, body: bytes,
+                  content_type: str | None) -> None:
+    with session_factory() as db:
+        db.add(CapturedPost(token=token, body=body, content_type=content_type))
+        db.commit()
+
+
+def config_for(gw: Gateway, db: Session, supplier: Supplier) -> SuiteConfig:
+    """A run against a supplier connection as configured in the gateway."""
+    agreement_check = None
+    today = agreements.local_day(utcnow(), gw.settings.tz)
+    valid = [a for a in agreements.list_for(db, supplier.organisation_id, supplier.id)
+             if a.valid_from <= today <= a.valid_to]
+    if len(valid) == 1:
+        agreement_id = valid[0].id
+        factory = gw.session_factory
+
+        def agreement_check(basket):  # type: ignore[no-untyped-def]
+            from punchout.persistence.models import Agreement
+
+            with factory() as session:
+                agreement = session.get(Agreement, agreement_id)
+                assert agreement is not None
+                return agreements.check_basket(session, agreement, basket, today)[0]
+
+    common = {"url": supplier.setup_url, "allowed_hosts": gw.settings.allowed_supplier_hosts,
+              "timeout": float(gw.settings.supplier_timeout),
+              "agreement_check": agreement_check}
+    if supplier.protocol == "oci":
+        method, params, charset, _version = accounts.oci_settings(gw.box, supplier)
+        return SuiteConfig(protocol=Protocol.OCI, oci_method=OciMethod(method),
+                           oci_params=tuple(params.items()), oci_charset=charset,
+                           **common)  # type: ignore[arg-type]
+    secret = gw.box.decrypt(supplier.shared_secret_encrypted) \
+        if supplier.shared_secret_encrypted else None
+    return SuiteConfig(protocol=Protocol.CXML, from_domain=supplier.from_domain,
+                       from_identity=supplier.from_identity, to_domain=supplier.to_domain,
+                       to_identity=supplier.to_identity,
+                       sender_identity=supplier.sender_identity, shared_secret=secret,
+                       deployment_mode=DeploymentMode.TEST, **common)  # type: ignore[arg-type]
+
+
+def run_for_supplier(gw: Gateway, db: Session, supplier: Supplier, user: User | None,
+                     base_url: str) -> CertificationRun:
+    """Run the suite now and keep the run (its report is already free of secrets)."""
+    run = CertificationRun(organisation_id=supplier.organisation_id, supplier_id=supplier.id,
+                           user_id=user.id if user else None, protocol=supplier.protocol,
+                           target_url=supplier.setup_url)
+    db.add(run)
+    db.commit()
+    report: Report = run_suite(config_for(gw, db, supplier),
+                               capture=GatewayCapture(base_url, gw.session_factory))
+    data = report.to_dict()
+    summary = data.get("summary", {})
+    run.finished_at = utcnow()
+    run.exit_code = report.exit_code
+    run.passed = int(summary.get("passed", 0))
+    run.failed = int(summary.get("failed", 0))
+    run.skipped = int(summary.get("skipped", 0))
+    run.report_json = json.dumps(data)
+    run.report_html = render_html(report)
+    db.commit()
+    return run
+
+
+def runs_for(db: Session, organisation_id: int, supplier_id: int | None) -> list[CertificationRun]:
+    q = select(CertificationRun).where(CertificationRun.organisation_id == organisation_id)
+    if supplier_id is not None:
+        q = q.where(CertificationRun.supplier_id == supplier_id)
+    return list(db.scalars(q.order_by(CertificationRun.id.desc()).limit(100)))
