@@ -29,6 +29,7 @@ DEMO_ORG = "Demo kommun"
 DEMO_BUYER = ("buyer@demo.example", "demo-buyer")
 DEMO_APPROVER = ("approver@demo.example", "demo-approver")
 DEMO_ADMIN = ("admin@demo.example", "demo-admin")
+DEMO_SUPPLIER_USER = ("supplier@demo.example", "demo-supplier")
 DEMO_IDENTITY = "punchout-demo"
 DEMO_SHOP_IDENTITY = "mock-shop"
 DEMO_SHARED_SECRET = "demo-secret"
@@ -84,6 +85,9 @@ def seed(gw: Gateway, shop_url: str) -> None:
             settings={"oci_method": "post",
                       "oci_params": {"USERNAME": DEMO_OCI_USER, "PASSWORD": DEMO_OCI_PASSWORD}})
         _seed_agreement(gw, db, org, oci, DEMO_OCI_AGREEMENT)
+        if db.scalar(select(User).where(User.email == DEMO_SUPPLIER_USER[0])) is None:
+            accounts.create_user(db, org, *DEMO_SUPPLIER_USER, ["supplier"], name="Leverantör",
+                                 supplier=supplier)
         db.commit()
 
 
@@ -118,9 +122,12 @@ def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,  # type: ignor
     writer.writerow(["supplier_part_id", "unit", "price", "supplier_part_auxiliary_id",
                      "description", "unspsc"])
     for article in load_catalogue().articles:
-        if article.category == DEMO_EXCLUDED_CATEGORY or article.price_basis_quantity:
-            continue  # outside the agreement / priced per 100 in the shop: left out
-        price = DEMO_LOWER_PRICES.get(article.supplier_part_id, format(article.price, "f"))
+        if article.category == DEMO_EXCLUDED_CATEGORY:
+            continue  # coffee is outside the agreement
+        # The assortment file has no price basis: an article the shop prices per 100 is
+        # agreed per piece (189.00 per 100 -> 1.89).
+        unit_price = article.price / (article.price_basis_quantity or 1)
+        price = DEMO_LOWER_PRICES.get(article.supplier_part_id, format(unit_price, "f"))
         writer.writerow([article.supplier_part_id, article.unit, price,
                          article.supplier_part_auxiliary_id or "", article.description,
                          article.unspsc])
@@ -172,7 +179,8 @@ punchout demo is running.
 
   Log in as  {DEMO_BUYER[0]}  password  {DEMO_BUYER[1]}
   (approver: {DEMO_APPROVER[0]} / {DEMO_APPROVER[1]},
-   admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]})
+   admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]},
+   supplier, to certify the mock shop: {DEMO_SUPPLIER_USER[0]} / {DEMO_SUPPLIER_USER[1]})
 
   Database:  {settings.database_url}
 Press Ctrl+C to stop.
