@@ -59,8 +59,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return config
 
 
-def parse_buyers(value: str | Mapping[str, str]) -> dict[str, str]:
-    """``identity:secret,identity:secret`` (or a mapping) into a dict; refuses empty secrets."""
+def parse_credentials(value: str | Mapping[str, str], setting: str, who: str,
+                      what: str) -> dict[str, str]:
+    """``name:secret,name:secret`` (or a mapping) into a dict; refuses empty or "none"
+    secrets. ``setting``, ``who`` and ``what`` name things in the error messages."""
     if isinstance(value, Mapping):
         pairs = list(value.items())
     else:
@@ -68,19 +70,24 @@ def parse_buyers(value: str | Mapping[str, str]) -> dict[str, str]:
         for entry in str(value).split(","):
             if not entry.strip():
                 continue
-            identity, sep, secret = entry.strip().partition(":")
+            name, sep, secret = entry.strip().partition(":")
             if not sep:
-                raise ValueError(f"MOCK_SHOP_BUYERS entry {entry!r} is not identity:secret")
-            pairs.append((identity, secret))
-    buyers: dict[str, str] = {}
-    for identity, secret in pairs:
-        identity, secret = identity.strip(), secret.strip()
-        if not identity or not secret or secret.casefold() == "none":
-            raise ValueError(f"MOCK_SHOP_BUYERS: buyer {identity!r} needs a real shared secret")
-        buyers[identity] = secret
-    if not buyers:
-        raise ValueError("MOCK_SHOP_BUYERS names no buyer")
-    return buyers
+                raise ValueError(f"{setting} entry {entry!r} is not {who}:{what.split()[-1]}")
+            pairs.append((name, secret))
+    found: dict[str, str] = {}
+    for name, secret in pairs:
+        name, secret = name.strip(), secret.strip()
+        if not name or not secret or secret.casefold() == "none":
+            raise ValueError(f"{setting}: {who} {name!r} needs {what}")
+        found[name] = secret
+    if not found:
+        raise ValueError(f"{setting} names no {who}")
+    return found
+
+
+def parse_buyers(value: str | Mapping[str, str]) -> dict[str, str]:
+    """``identity:secret,identity:secret`` (or a mapping) into a dict; refuses empty secrets."""
+    return parse_credentials(value, "MOCK_SHOP_BUYERS", "buyer", "a real shared secret")
 
 
 def _flag(value: Any) -> bool:

@@ -32,26 +32,9 @@ class OciSettings:
 
 def parse_users(value: str | Mapping[str, str]) -> dict[str, str]:
     """``user:password,user:password`` (or a mapping) into a dict; refuses empty passwords."""
-    if isinstance(value, Mapping):
-        pairs = list(value.items())
-    else:
-        pairs = []
-        for entry in str(value).split(","):
-            if not entry.strip():
-                continue
-            user, sep, password = entry.strip().partition(":")
-            if not sep:
-                raise ValueError(f"MOCK_SHOP_OCI_USERS entry {entry!r} is not username:password")
-            pairs.append((user, password))
-    users: dict[str, str] = {}
-    for user, password in pairs:
-        user, password = user.strip(), password.strip()
-        if not user or not password or password.casefold() == "none":
-            raise ValueError(f"MOCK_SHOP_OCI_USERS: user {user!r} needs a real password")
-        users[user] = password
-    if not users:
-        raise ValueError("MOCK_SHOP_OCI_USERS names no user")
-    return users
+    from mock_shop.app import parse_credentials
+
+    return parse_credentials(value, "MOCK_SHOP_OCI_USERS", "user", "a real password")
 
 
 def parse_hook_hosts(value: str) -> frozenset[str]:

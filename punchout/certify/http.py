@@ -13,7 +13,6 @@ no answer at all does a call raise :class:`FetchError`, whose message is fit for
 from __future__ import annotations
 
 import ipaddress
-import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from punchout.services.outbound import host_is_listed
+from punchout.services.outbound import host_is_listed, non_public_address
 
 USER_AGENT = "punchout-certify/1"
 MAX_REDIRECTS = 10
@@ -121,17 +120,15 @@ class HostPolicy:
 
 def _require_public(host: str, port: int) -> None:
     try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+        address = non_public_address(host, port)
     except OSError:
         raise FetchError("unreachable", f"the host {host} cannot be resolved") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise FetchError(
-                "blocked",
-                f"the host {host} resolves to a non-public address ({address}); list it with "
-                "--allow-host to test it",
-            )
+    if address is not None:
+        raise FetchError(
+            "blocked",
+            f"the host {host} resolves to a non-public address ({address}); list it with "
+            "--allow-host to test it",
+        )
 
 
 def _is_loopback(host: str) -> bool:

@@ -20,10 +20,7 @@ def settings(*, need_keys: bool = False) -> Settings:
     """Settings from the environment. Commands that store or read encrypted secrets need the
     real keys; the others only need the database."""
     try:
-        if need_keys:
-            return load_settings()
-        relaxed = load_settings(relaxed=True)
-        return relaxed
+        return load_settings(relaxed=not need_keys)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 

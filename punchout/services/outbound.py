@@ -55,20 +55,28 @@ def check_url(url: str, allowed_hosts: tuple[str, ...]) -> str:
             "blocked", f"the host {host} is not in PUNCHOUT_ALLOWED_SUPPLIER_HOSTS"
         )
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        address = non_public_address(host, parts.port or 443)
     except OSError:
         raise SupplierError(
             "unreachable", f"the supplier's host {host} cannot be resolved"
         ) from None
-    for info in infos:
+    if address is not None:
+        raise SupplierError(
+            "blocked",
+            f"the host {host} resolves to a non-public address ({address}); list it in "
+            "PUNCHOUT_ALLOWED_SUPPLIER_HOSTS to allow it",
+        )
+    return host
+
+
+def non_public_address(host: str, port: int) -> str | None:
+    """The first loopback, private, link-local or otherwise non-global address ``host``
+    resolves to, or None when all are public. OSError when it does not resolve."""
+    for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP):
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:
-            raise SupplierError(
-                "blocked",
-                f"the host {host} resolves to a non-public address ({address}); list it in "
-                "PUNCHOUT_ALLOWED_SUPPLIER_HOSTS to allow it",
-            )
-    return host
+            return str(address)
+    return None
 
 
 def post(
