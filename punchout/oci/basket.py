@@ -192,6 +192,16 @@ class OciLine:
             return None
         return self.best_effort_line()
 
+    def _descriptions(self) -> tuple[str, str | None]:
+        """(description, short name). Shops cut DESCRIPTION at 40 characters and send the whole
+        text as LONGTEXT: when the long text begins with the description, the long text is the
+        description and the 40 characters its short name."""
+        short = self.text(OciField.DESCRIPTION)
+        long_text = " ".join(self.long_text.split()) if self.long_text else ""
+        if long_text and short and long_text.startswith(" ".join(short.split()).rstrip(".… ")):
+            return long_text, short
+        return short, None
+
     def best_effort_line(self) -> BasketLine:
         """A BasketLine even for an invalid line, so a requisition can show what arrived.
 
@@ -217,13 +227,15 @@ class OciLine:
             if self.text(name) and not readable[name]
         )
         unit = self.unit or ""
+        description, short_name = self._descriptions()
         return BasketLine(
             supplier_part_id=self.supplier_part_id or "",
             quantity=self.quantity if self.quantity is not None else Decimal(0),
             unit=unit,
             unit_price=self.price if self.price is not None else Decimal(0),
             currency=self.currency or self.text(OciField.CURRENCY).upper(),
-            description=self.text(OciField.DESCRIPTION),
+            description=description,
+            short_name=short_name,
             unspsc=self.unspsc,
             price_basis=PriceBasis(
                 quantity=self.price_unit if self.price_unit else _ONE,
