@@ -487,13 +487,13 @@ def test_codec_sources_import_nothing_impure(path: Path) -> None:
 def test_long_text_that_continues_the_description_becomes_the_description() -> None:
     from punchout.oci import parse_oci_body
 
-    body = ("NEW_ITEM-DESCRIPTION[1]=F%C3%A4rgat+papper+A4+80+g%2C+sorterade+pastell"
-            "&NEW_ITEM-LONGTEXT_1:132[]=F%C3%A4rgat+papper+A4+80+g%2C+sorterade+pastellf"
-            "%C3%A4rger%2C+250+ark&NEW_ITEM-QUANTITY[1]=1&NEW_ITEM-UNIT[1]=XPK"
-            "&NEW_ITEM-PRICE[1]=64.90&NEW_ITEM-CURRENCY[1]=SEK&NEW_ITEM-VENDORMAT[1]=KG-1004"
-            "&NEW_ITEM-DESCRIPTION[2]=Pennor&NEW_ITEM-LONGTEXT_2:132[]=Leveranstid+3+dagar"
-            "&NEW_ITEM-QUANTITY[2]=1&NEW_ITEM-UNIT[2]=EA&NEW_ITEM-PRICE[2]=9.90"
-            "&NEW_ITEM-CURRENCY[2]=SEK&NEW_ITEM-VENDORMAT[2]=KG-1101").encode()
+    body = (b"NEW_ITEM-DESCRIPTION[1]=F%C3%A4rgat+papper+A4+80+g%2C+sorterade+pastell"
+            b"&NEW_ITEM-LONGTEXT_1:132[]=F%C3%A4rgat+papper+A4+80+g%2C+sorterade+pastellf"
+            b"%C3%A4rger%2C+250+ark&NEW_ITEM-QUANTITY[1]=1&NEW_ITEM-UNIT[1]=XPK"
+            b"&NEW_ITEM-PRICE[1]=64.90&NEW_ITEM-CURRENCY[1]=SEK&NEW_ITEM-VENDORMAT[1]=KG-1004"
+            b"&NEW_ITEM-DESCRIPTION[2]=Pennor&NEW_ITEM-LONGTEXT_2:132[]=Leveranstid+3+dagar"
+            b"&NEW_ITEM-QUANTITY[2]=1&NEW_ITEM-UNIT[2]=EA&NEW_ITEM-PRICE[2]=9.90"
+            b"&NEW_ITEM-CURRENCY[2]=SEK&NEW_ITEM-VENDORMAT[2]=KG-1101")
     first, second = parse_oci_body(body).to_basket().lines
     assert first.description == "Färgat papper A4 80 g, sorterade pastellfärger, 250 ark"
     assert first.short_name == "Färgat papper A4 80 g, sorterade pastell"
