@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_login import LoginManager
+from werkzeug.routing import IntegerConverter
 
 from punchout.config import Settings, load_settings
 from punchout.persistence.models import User
 from punchout.services.context import Gateway
+
+MAX_ID = 2**31 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` that matches only ids a database column can hold."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: A002
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> Flask:
@@ -37,6 +48,8 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         JSON_SORT_KEYS=False,
     )
     app.extensions["punchout"] = gateway
+    # Ids in URLs are bounded: a 30-digit id is a 404, not an overflow in the database.
+    app.url_map.converters["int"] = BoundedInt
 
     login = LoginManager(app)
     login.login_view = "auth.login"

@@ -91,3 +91,21 @@ def test_supplier_certifies_its_endpoint_and_sees_only_its_runs(client, app, see
 def test_buyers_cannot_certify(client, seeded):
     login(client, BUYER_EMAIL, BUYER_PASSWORD)
     assert client.get("/certification").status_code == 403
+
+
+def test_capture_endpoint_takes_posts_only_for_runs_it_started(app, gateway):
+    from sqlalchemy import func, select
+
+    from punchout.persistence.models import CapturedPost
+    from punchout.services.certification import GatewayCapture
+
+    c = app.test_client()
+    assert c.post("/certify/capture/not-a-run", data=b"x" * 1000).status_code == 404
+    capture = GatewayCapture("http://gateway.test", gateway)
+    assert c.post(f"/certify/capture/{capture.token}", data={"cxml-base64": "eA=="}) \
+        .status_code == 200
+    post = capture.wait(1)
+    assert post is not None and post.body == b"cxml-base64=eA%3D%3D"
+    capture.close()
+    with gateway.session_factory() as db:
+        assert db.scalar(select(func.count()).select_from(CapturedPost)) == 0

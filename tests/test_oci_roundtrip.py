@@ -194,3 +194,20 @@ def test_oci_invalid_lines_are_kept_and_refused(app, seeded, oci_supplier, gatew
         first, second = db.scalars(select(Requisition)).one().lines
         assert (first.unit, first.currency, first.action) == ("H87", "SEK", None)
         assert second.action == "reject" and "invalid_line" in second.verdicts_json
+
+
+def test_every_configured_oci_parameter_is_masked_in_the_archive(app, seeded, gateway):
+    from punchout.services import accounts
+
+    with gateway.session_factory() as db:
+        accounts.add_supplier(db, gateway.box, accounts.find_org(db, None), "Kennung-shop",
+                              protocol="oci", setup_url=f"{SHOP_URL}/oci",
+                              settings={"oci_method": "get", "oci_params": {
+                                  "BENUTZER": "kommun", "KENNUNG": "geheim-1",
+                                  "LOGIN_PW": "geheim-2"}})
+        db.commit()
+    open_session(app, seeded, supplier="Kennung-shop")
+    with gateway.session_factory() as db:
+        call = db.scalars(select(Message).where(Message.kind == "oci_call")).one()
+    assert b"geheim" not in call.body and b"kommun" not in call.body
+    assert b"KENNUNG=********" in call.body

@@ -186,7 +186,10 @@ def certify(ctx: click.Context, url: str, protocol: str, from_domain: str, from_
     gateway_capture = _gateway_capture(os.environ.get("PUNCHOUT_BASE_URL"))
     if gateway_capture is not None:
         progress(f"baskets go to the gateway's capture endpoint at {gateway_capture.url}")
-        report = run_suite(config, capture=gateway_capture, progress=progress)
+        try:
+            report = run_suite(config, capture=gateway_capture, progress=progress)
+        finally:
+            gateway_capture.close()
     else:
         capture = open_capture(os.environ.get("PUNCHOUT_BASE_URL"),
                                lifetime=DEFAULT_LIFETIME + wait_seconds)
@@ -221,7 +224,7 @@ def _gateway_capture(base_url: str | None):  # type: ignore[no-untyped-def]
             db.execute(text("SELECT 1 FROM captured_posts LIMIT 1"))
     except (requests.RequestException, ConfigError, SQLAlchemyError):
         return None  # no usable gateway here: fall back to the loopback capture
-    return GatewayCapture(base_url, gw.session_factory)
+    return GatewayCapture(base_url, gw)
 
 
 # The shared credential options default to production (right for ``suppliers add``); the suite

@@ -63,6 +63,10 @@ URLENCODED_FIELD = "cxml-urlencoded"
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _UINT = re.compile(r"[0-9]+")
+#: Bounds on numbers (quantities, prices; line numbers and lead times).
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 8
+MAX_UINT_DIGITS = 9
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 _DOCTYPE_VERSION = re.compile(r"/cXML/([0-9]+(?:\.[0-9]+)+)/")
 _ALWAYS_INDEXED = frozenset({"ItemIn", "ItemOut"})
@@ -520,6 +524,14 @@ def _decimal(value: str, el: etree._Element, step: str | None = None) -> Decimal
         number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
         raise _error(el, f"{value!r} is not a number", step) from None
+    # Money and quantities beyond these bounds are no purchase, and unbounded ones (1E+1000000)
+    # would make every later sum fail.
+    if number and number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise _error(el, f"{value.strip()!r} is too large (at most {MAX_INTEGER_DIGITS} digits "
+                     "before the decimal point)", step)
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+        raise _error(el, f"{value.strip()!r} has more than {MAX_DECIMALS} decimals", step)
     return number
 
 
@@ -529,6 +541,8 @@ def _uint(value: str, el: etree._Element, attr: str | None = None) -> int:
     if not _UINT.fullmatch(text):
         shown = repr(value) if text else "empty"
         raise _error(el, f"{shown} is not a whole number", step)
+    if len(text.lstrip("0")) > MAX_UINT_DIGITS:
+        raise _error(el, f"{text!r} is too large (at most {MAX_UINT_DIGITS} digits)", step)
     return int(text)
 
 

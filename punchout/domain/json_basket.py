@@ -67,12 +67,13 @@ def parse_json_basket(data: Any) -> tuple[Basket, str | None]:
         if basis is not None:
             if not isinstance(basis, dict):
                 raise JsonBasketError(f"{where}.price_basis must be an object")
+            basis_quantity = _decimal(basis.get("quantity", "1"),
+                                      f"{where}.price_basis.quantity")
+            factor = _decimal(basis.get("conversion_factor", "1"),
+                              f"{where}.price_basis.conversion_factor")
+            assert basis_quantity is not None and factor is not None
             price_basis = PriceBasis(
-                quantity=_decimal(basis.get("quantity", "1"), f"{where}.price_basis.quantity")
-                or Decimal(1),
-                conversion_factor=_decimal(basis.get("conversion_factor", "1"),
-                                           f"{where}.price_basis.conversion_factor")
-                or Decimal(1),
+                quantity=basis_quantity, conversion_factor=factor,
                 unit=_text(basis.get("unit"), f"{where}.price_basis.unit") or "",
             )
         quantity = _decimal(raw.get("quantity"), f"{where}.quantity")

@@ -13,6 +13,9 @@ from punchout.domain.basket import Basket, BasketLine
 from punchout.domain.money import to_ore
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: Units and category codes are short codes; anything longer is not one.
+MAX_CODE_LENGTH = 20
+MAX_LEAD_TIME_DAYS = 99_999
 
 
 def line_problems(line: BasketLine) -> list[str]:
@@ -27,8 +30,20 @@ def line_problems(line: BasketLine) -> list[str]:
         problems.append(f"currency {line.currency!r} is not an ISO 4217 code")
     if not line.unit.strip():
         problems.append("the line has no unit of measure")
-    if line.price_basis is not None and line.price_basis.quantity <= 0:
-        problems.append(f"price basis quantity {line.price_basis.quantity} is not positive")
+    if line.price_basis is not None:
+        if line.price_basis.quantity <= 0:
+            problems.append(f"price basis quantity {line.price_basis.quantity} is not positive")
+        if line.price_basis.conversion_factor <= 0:
+            problems.append(f"conversion factor {line.price_basis.conversion_factor} is not "
+                            "positive")
+    if len(line.unit) > MAX_CODE_LENGTH:
+        problems.append(f"unit of measure {line.unit[:MAX_CODE_LENGTH]!r}… is longer than "
+                        f"{MAX_CODE_LENGTH} characters")
+    if line.unspsc is not None and len(line.unspsc) > MAX_CODE_LENGTH:
+        problems.append(f"UNSPSC code {line.unspsc[:MAX_CODE_LENGTH]!r}… is longer than "
+                        f"{MAX_CODE_LENGTH} characters")
+    if line.lead_time is not None and not 0 <= line.lead_time <= MAX_LEAD_TIME_DAYS:
+        problems.append(f"lead time of {line.lead_time} days is out of range")
     return problems
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 ORE = Decimal("0.01")
 
 
+#: Enough digits for a sum of 1,000 lines of 15-digit quantities times 15-digit prices.
+PRECISION = 60
+
+
 def to_ore(amount: Decimal) -> Decimal:
     """Round half-up to two decimals (display and totals only)."""
-    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return amount.quantize(ORE, rounding=ROUND_HALF_UP)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -40,9 +46,11 @@ def line_total(quantity: Decimal, unit_price: Decimal, basis_quantity: Decimal |
     With a cXML PriceBasisQuantity (or an OCI PRICEUNIT) the price per ordered unit is
     ``unit_price × conversion_factor / basis_quantity``.
     """
-    total = quantity * unit_price
-    if conversion_factor is not None:
-        total *= conversion_factor
-    if basis_quantity is not None and basis_quantity != 0:
-        total /= basis_quantity
-    return total
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        total = quantity * unit_price
+        if conversion_factor is not None:
+            total *= conversion_factor
+        if basis_quantity is not None and basis_quantity != 0:
+            total /= basis_quantity
+        return total

@@ -30,7 +30,10 @@ from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 MASK = "********"
 
 #: Parameter names treated as secrets in the archive, whatever the supplier calls them.
-SECRET_NAME = re.compile(r"pass|pwd|secret|token", re.IGNORECASE)
+SECRET_NAME = re.compile(
+    r"pass|pwd|(?:^|[_-])pw(?:$|[_-])|secret|token|kennung|kennwort|pin$|key|auth|cred",
+    re.IGNORECASE,
+)
 
 OPI_VERSION = "1.0"
 CONTENT_CHARSET = "utf-8"
@@ -174,8 +177,9 @@ def masked_params(
 ) -> tuple[tuple[str, str], ...]:
     """The call's parameters with every secret value replaced by ``********`` (for the archive).
 
-    Secrets are parameters whose name contains ``pass``, ``pwd``, ``secret`` or ``token`` (any
-    case) and those named in ``secret_names`` (e.g. a shop's ``kennung``).
+    Secrets are parameters whose name looks like one (``pass``, ``pwd``, ``_pw``, ``secret``,
+    ``token``, ``kennung``, ``key``, ... in any case; see ``SECRET_NAME``) and those named in
+    ``secret_names`` (the gateway names every configured login parameter).
     """
     names = tuple(secret_names)
     return tuple(

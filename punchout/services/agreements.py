@@ -6,6 +6,7 @@ version in force on a day and only the rows for a basket's part IDs, in one inde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,7 @@ from punchout.persistence.models import (
 )
 from punchout.services.errors import Conflict, InvalidRequest, NotFound, Unprocessable
 
+REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: SQLite allows 32766 bound parameters in recent versions but 999 in old ones.
 IN_CHUNK = 900
 
@@ -35,8 +37,9 @@ def create(db: Session, org: Organisation, supplier: Supplier, reference: str, *
            tolerance_percent: Decimal = Decimal(0), tolerance_absolute: Decimal = Decimal(0),
            policy: str = "reject", unspsc_prefixes: Iterable[str] = ()) -> Agreement:
     reference = reference.strip()
-    if not reference:
-        raise InvalidRequest("an agreement needs a reference")
+    if not REFERENCE.fullmatch(reference):
+        raise InvalidRequest(f"an agreement reference is 1 to 100 letters, digits, '.', '_' or "
+                             f"'-' (such as RAM-2026-017), not {reference!r}")
     currency = currency.strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise InvalidRequest(f"currency must be an ISO 4217 code such as SEK, not {currency!r}")

@@ -8,7 +8,7 @@ import secrets
 import time
 from datetime import UTC
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from punchout.certify import SuiteConfig, render_html, run_suite
@@ -20,8 +20,12 @@ from punchout.persistence.models import CapturedPost, CertificationRun, Supplier
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
 from punchout.services.context import Gateway
+from punchout.services.signing import Signer, TokenInvalid
 
 CAPTURE_PATH = "/certify/capture/"
+CAPTURE_SALT = "punchout.certify-capture.v1"
+#: How long a run's capture URL takes posts (a CLI run may wait for a person).
+CAPTURE_TTL = 6 * 3600
 POLL_SECONDS = 0.1
 
 
@@ -29,10 +33,11 @@ class GatewayCapture:
     """The suite's capture endpoint served by the gateway itself (any of its processes): posts
     to ``CAPTURE_PATH + token`` are stored in the database, and :meth:`wait` reads them."""
 
-    def __init__(self, base_url: str, session_factory: sessionmaker[Session]):
-        self.token = secrets.token_urlsafe(18)
+    def __init__(self, base_url: str, gw: Gateway):
+        # Signed, so the endpoint stores posts only for tokens it handed out itself.
+        self.token = capture_signer(gw).dumps({"c": secrets.token_urlsafe(12)})
         self._base = base_url.rstrip("/")
-        self._sessions = session_factory
+        self._sessions = gw.session_factory
         self._seen = 0
 
     @property
@@ -60,6 +65,24 @@ class GatewayCapture:
 
     def host_page(self, html_text: str) -> str | None:
         return None  # the gateway hosts no pages for a run
+
+    def close(self) -> None:
+        """Forget what arrived for this run (the report keeps the evidence)."""
+        with self._sessions() as db:
+            db.execute(delete(CapturedPost).where(CapturedPost.token == self.token))
+            db.commit()
+
+
+def capture_signer(gw: Gateway) -> Signer:
+    return Signer(gw.settings.secret_key, gw.settings.secret_key_fallbacks, salt=CAPTURE_SALT)
+
+
+def capture_token_valid(gw: Gateway, token: str) -> bool:
+    try:
+        capture_signer(gw).loads(token, max_age=CAPTURE_TTL)
+    except TokenInvalid:
+        return False
+    return True
 
 
 def store_capture(session_factory: sessionmaker[Session], token: str, body: bytes,
@@ -112,8 +135,11 @@ def run_for_supplier(gw: Gateway, db: Session, supplier: Supplier, user: User | 
                            target_url=supplier.setup_url)
     db.add(run)
     db.commit()
-    report: Report = run_suite(config_for(gw, db, supplier),
-                               capture=GatewayCapture(base_url, gw.session_factory))
+    capture = GatewayCapture(base_url, gw)
+    try:
+        report: Report = run_suite(config_for(gw, db, supplier), capture=capture)
+    finally:
+        capture.close()
     data = report.to_dict()
     summary = data.get("summary", {})
     run.finished_at = utcnow()

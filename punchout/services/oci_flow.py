@@ -46,7 +46,10 @@ def _call(gw: Gateway, supplier: Supplier, hook_url: str, function: str | None =
 
 def _archive_call(gw: Gateway, session: PunchoutSession | None, supplier: Supplier, call,  # type: ignore[no-untyped-def]
                   kind: str, outcome: str = "sent") -> None:
-    masked = masked_call(call)
+    # Every configured login/static parameter is masked, whatever the supplier calls it
+    # (KENNUNG, LOGIN_PW, ...): the archive must never hold the supplier's password.
+    _method, configured, _charset, _version = accounts.oci_settings(gw.box, supplier)
+    masked = masked_call(call, secret_names=configured.keys())
     body = masked.url.encode() if masked.method == "get" else masked.encoded_params().encode()
     archive.archive(gw.session_factory, direction="out", protocol="oci", kind=kind, body=body,
                     organisation_id=supplier.organisation_id,

@@ -8,6 +8,7 @@ of a session wins by a UNIQUE constraint -> requisition.
 
 from __future__ import annotations
 
+import hmac
 import json
 import secrets
 from dataclasses import dataclass, replace
@@ -143,8 +144,11 @@ def start_session(
                            "edited", requisition_id=earlier.id)
 
     now = utcnow()
-    if earlier is not None and earlier.agreement_id is not None and agreement is None:
+    if earlier is not None and earlier.agreement_id is not None:
         bound = db.get(Agreement, earlier.agreement_id)
+        if agreement is not None and bound is not None and bound.reference != agreement:
+            raise Unprocessable(f"requisition {earlier.id} was checked against agreement "
+                                f"{bound.reference}; an {op.value} session stays with it")
     else:
         bound = agreements.bind_for_session(db, supplier, agreement,
                                             agreements.local_day(now, gw.settings.tz))
@@ -402,6 +406,7 @@ def receive_return(
             reject("requisition no longer a draft")
             raise Conflict(f"Requisition {req.id} is {req.status} and can no longer be edited.",
                            requisition_id=req.id)
+        req.agreement_id = session.agreement_id  # a draft made before the agreement existed
         requisitions.replace_from_basket(db, req, basket, user_id=session.user_id,
                                          session_id=session.id, verdict=verdict,
                                          version_id=version_id, problems=problems)
@@ -445,7 +450,7 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
     reject, msg_id: int,
 ) -> tuple[Basket, bool, dict[int, list[str]]]:
     """(basket, cancelled?, codec problems by line) from a cXML or OCI return."""
-    from punchout.oci import OciError, is_oci_body, parse_oci_body
+    from punchout.oci import OciError, parse_oci_body
 
     def unreadable(exc: Exception) -> InvalidRequest:
         reject(str(exc))
@@ -453,7 +458,7 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
         db.commit()
         return InvalidRequest(f"The supplier's basket could not be read: {exc}")
 
-    if session.supplier.protocol == "oci" or is_oci_body(body):
+    if session.supplier.protocol == "oci":
         archive.record_outcome(gw.session_factory, msg_id, outcome="received", protocol="oci")
         _method, _params, charset, _version = accounts.oci_settings(gw.box, session.supplier)
         try:
@@ -469,7 +474,8 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
         order = parse_order_message(xml, max_bytes=gw.settings.max_body)
     except (CXMLError, FormBodyError) as exc:
         raise unreadable(exc) from None
-    if order.buyer_cookie.strip() != session.buyer_cookie:
+    if not hmac.compare_digest(order.buyer_cookie.strip().encode(),
+                               session.buyer_cookie.encode()):
         reject("BuyerCookie does not match the session")
         raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
                         "does not match).")

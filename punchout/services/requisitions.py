@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from punchout.domain.basket import Basket
-from punchout.domain.line_checks import basket_warnings, line_problems
+from punchout.domain.line_checks import MAX_LEAD_TIME_DAYS, basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
 from punchout.domain.verdicts import BasketVerdict
 from punchout.persistence.models import (
@@ -21,6 +21,12 @@ from punchout.persistence.models import (
 )
 from punchout.persistence.types import utcnow
 from punchout.services.errors import NotFound
+
+
+def _clip(text: str | None, length: int) -> str | None:
+    """What fits a fixed-length column. Only lines already refused as invalid (their problem
+    names the over-long value) ever carry longer values."""
+    return text if text is None or len(text) <= length else text[:length]
 
 
 def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | None,
@@ -42,23 +48,24 @@ def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | 
         basis = line.price_basis
         rows.append({
             "line_no": n,
-            "source_line": line.source_line,
+            "source_line": _clip(line.source_line, 20),
             "supplier_part_id": line.supplier_part_id,
             "supplier_part_auxiliary_id": line.supplier_part_auxiliary_id,
             "description": line.description,
             "short_name": line.short_name,
             "quantity": line.quantity,
-            "unit": line.unit,
+            "unit": _clip(line.unit, 20),
             "unit_price": line.unit_price,
-            "currency": line.currency,
+            "currency": _clip(line.currency, 3),
             "line_total": line.total,
             "price_basis_quantity": basis.quantity if basis else None,
             "price_basis_conversion": basis.conversion_factor if basis else None,
-            "price_basis_unit": basis.unit if basis else None,
-            "unspsc": line.unspsc,
+            "price_basis_unit": _clip(basis.unit, 20) if basis else None,
+            "unspsc": _clip(line.unspsc, 20),
             "manufacturer_part_id": line.manufacturer_part_id,
             "manufacturer_name": line.manufacturer_name,
-            "lead_time": line.lead_time,
+            "lead_time": line.lead_time if line.lead_time is not None
+            and 0 <= line.lead_time <= MAX_LEAD_TIME_DAYS else None,
             "url": line.url,
             "extrinsics_json": json.dumps(list(line.extrinsics)),
             "verdicts_json": json.dumps(reasons),

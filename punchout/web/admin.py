@@ -14,7 +14,7 @@ from punchout.persistence.models import Agreement, Role
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
 from punchout.services.errors import InvalidRequest
-from punchout.web.db import gateway, get_db
+from punchout.web.db import form_id, gateway, get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -73,9 +73,8 @@ def _form_date(name: str) -> date:
 def agreement_add():  # type: ignore[no-untyped-def]
     db = get_db()
     org = current_user.organisation
-    supplier_id = request.form.get("supplier_id", "")
-    supplier = next((s for s in accounts.list_suppliers(db, org) if str(s.id) == supplier_id),
-                    None)
+    supplier_id = form_id(request.form.get("supplier_id"))
+    supplier = next((s for s in accounts.list_suppliers(db, org) if s.id == supplier_id), None)
     if supplier is None:
         raise InvalidRequest("choose a supplier")
     agreement = agreements.create(
@@ -115,6 +114,8 @@ def assortment_upload(ref: str):  # type: ignore[no-untyped-def]
         raise InvalidRequest("choose a file to import")
     fmt = request.form.get("format") or None
     effective = request.form.get("effective_from") or None
+    if fmt not in (None, "csv", "xlsx", "peppol"):
+        raise InvalidRequest("format must be csv, xlsx or peppol")
     try:
         parsed = read_assortment(upload.read(), fmt, filename=upload.filename,
                                  default_currency=a.currency)

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from punchout.persistence.models import Organisation, PunchoutSession
+from punchout.persistence.models import Organisation, PunchoutSession, Role
 from punchout.services import accounts, punchout_flow, requisitions
 from punchout.services.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
 from punchout.web.db import base_url, gateway, get_db
@@ -52,6 +52,10 @@ def _opt_str(data: dict[str, Any], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidRequest(f"{key!r} must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest(f"{key!r} is not valid text (a lone surrogate)") from None
     return value
 
 
@@ -74,6 +78,7 @@ def create_session():  # type: ignore[no-untyped-def]
     requisition = data.get("requisition")
     if requisition is not None and (
         not isinstance(requisition, int) or isinstance(requisition, bool)
+        or not 0 < requisition < 2**31
     ):
         raise InvalidRequest("'requisition' must be a requisition id (an integer)")
     try:
@@ -81,6 +86,8 @@ def create_session():  # type: ignore[no-untyped-def]
         user = accounts.find_user(db, org, email)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
+    if not user.active or not user.has_role(Role.BUYER):
+        raise Unprocessable(f"user {user.email} may not punch out (not an active buyer)")
     session = punchout_flow.start_session(
         gateway(), db, user=user, supplier=supplier, base_url=base_url(),
         operation=operation, requisition_id=requisition,

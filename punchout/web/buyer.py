@@ -11,7 +11,7 @@ from sqlalchemy import select
 from punchout.persistence.models import PunchoutSession, Role, Supplier
 from punchout.services import accounts, punchout_flow, requisitions
 from punchout.services.errors import InvalidRequest
-from punchout.web.db import base_url, gateway, get_db
+from punchout.web.db import base_url, form_id, gateway, get_db
 
 bp = Blueprint("buyer", __name__)
 
@@ -43,21 +43,22 @@ def start():  # type: ignore[no-untyped-def]
     if not current_user.has_role(Role.BUYER):
         abort(403, description="Only buyers can punch out to a supplier.")
     db = get_db()
-    supplier_id = request.form.get("supplier_id", "")
-    supplier = db.get(Supplier, int(supplier_id)) if supplier_id.isdigit() else None
+    supplier_id = form_id(request.form.get("supplier_id"))
+    supplier = db.get(Supplier, supplier_id) if supplier_id else None
     if supplier is None or supplier.organisation_id != current_user.organisation_id:
         abort(404, description="That supplier does not exist.")
     operation = request.form.get("operation", "create")
-    req_id = request.form.get("requisition_id", "")
-    if req_id and not req_id.isdigit():
-        raise InvalidRequest("requisition_id must be a number")
+    raw_req_id = request.form.get("requisition_id", "")
+    req_id = form_id(raw_req_id)
+    if raw_req_id and req_id is None:
+        raise InvalidRequest("requisition_id must be a requisition number")
     if req_id:
-        req = requisitions.get(db, current_user.organisation_id, int(req_id))
+        req = requisitions.get(db, current_user.organisation_id, req_id)
         if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
             abort(403, description="You can only reopen your own requisitions.")
     session = punchout_flow.start_session(
         gateway(), db, user=current_user, supplier=supplier, base_url=base_url(),
-        operation=operation, requisition_id=int(req_id) if req_id else None,
+        operation=operation, requisition_id=req_id,
         remote_addr=request.remote_addr,
     )
     return redirect(session.start_url or url_for("buyer.home"), code=303)
@@ -90,7 +91,8 @@ def session_page(session_id: int):  # type: ignore[no-untyped-def]
     session = db.scalar(select(PunchoutSession).where(
         PunchoutSession.id == session_id,
         PunchoutSession.organisation_id == current_user.organisation_id))
-    if session is None:
+    if session is None or (session.user_id != current_user.id
+                           and not current_user.has_role(Role.APPROVER)):
         abort(404, description=f"punch-out session {session_id} not found")
     return render_template("session.html", s=punchout_flow.session_dict(session))
 
@@ -125,7 +127,7 @@ def decide(req_id: int):  # type: ignore[no-untyped-def]
         requisitions.reject(req, user_id=current_user.id, note=note)
         notice = "Rejected."
     else:
-        accepted = {int(v) for v in request.form.getlist("accept_line") if v.isdigit()}
+        accepted = {n for n in map(form_id, request.form.getlist("accept_line")) if n}
         requisitions.approve(req, user_id=current_user.id, accepted_lines=accepted, note=note)
         notice = "Approved."
     get_db().commit()

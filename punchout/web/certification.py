@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from punchout.persistence.models import CertificationRun, Role, Supplier
 from punchout.services import accounts, certification
-from punchout.web.db import base_url, gateway, get_db
+from punchout.web.db import base_url, form_id, gateway, get_db
 
 bp = Blueprint("certification", __name__)
 capture_bp = Blueprint("capture", __name__)
@@ -40,8 +40,8 @@ def index():  # type: ignore[no-untyped-def]
 def run():  # type: ignore[no-untyped-def]
     only = _allowed_supplier_id()
     db = get_db()
-    supplier_id = request.form.get("supplier_id", "")
-    supplier = db.get(Supplier, int(supplier_id)) if supplier_id.isdigit() else None
+    supplier_id = form_id(request.form.get("supplier_id"))
+    supplier = db.get(Supplier, supplier_id) if supplier_id else None
     if (supplier is None or supplier.organisation_id != current_user.organisation_id
             or (only is not None and supplier.id != only)):
         abort(404, description="That supplier connection does not exist.")
@@ -84,6 +84,8 @@ def report_json(run_id: int):  # type: ignore[no-untyped-def]
 def capture(token: str):  # type: ignore[no-untyped-def]
     """Where a supplier's shop posts the basket during a certification run (cross-site and
     CSRF-exempt like the return endpoint; the unguessable token names the run)."""
+    if not certification.capture_token_valid(gateway(), token):
+        abort(404, description="No certification run is waiting for a basket here.")
     limit = gateway().settings.max_body
     if request.method == "GET":
         body, ctype = request.query_string, "GET"

@@ -30,6 +30,6 @@ def init_app(app: Flask) -> None:
             return
         sent = request.form.get("csrf_token", "")
         expected = session.get("_csrf", "")
-        if not expected or not hmac.compare_digest(sent, expected):
+        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             abort(400, description="The form has expired or was not sent from this site. "
                                    "Reload the page and try again.")

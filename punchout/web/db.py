@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
@@ -31,3 +33,11 @@ def base_url() -> str:
     from flask import request
 
     return gateway().settings.base_url or request.url_root.rstrip("/")
+
+
+def form_id(value: str | None) -> int | None:
+    """A positive id from a form field, or None ("12" yes; "²", "-1", 30 digits no)."""
+    if value is None or not re.fullmatch(r"[0-9]{1,9}", value):
+        return None
+    number = int(value)
+    return number if number > 0 else None
