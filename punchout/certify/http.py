@@ -20,7 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from punchout.services.outbound import host_is_listed, non_public_address
+from punchout.services.outbound import NonPublicAddress, host_is_listed, public_address
+from punchout.services.pinning import pinned_session
 
 USER_AGENT = "punchout-certify/1"
 MAX_REDIRECTS = 10
@@ -98,6 +99,10 @@ class HostPolicy:
 
     def check(self, url: str) -> str:
         """The URL's host, or :class:`FetchError` ``blocked`` saying why it may not be called."""
+        return self.checked(url)[0]
+
+    def checked(self, url: str) -> tuple[str, str | None]:
+        """(host, the address to connect to) — None for a listed host, resolved as usual."""
         try:
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()
@@ -107,28 +112,29 @@ class HostPolicy:
         if parts.scheme.lower() not in ("http", "https") or not host:
             raise FetchError("blocked", f"{url!r} is not an absolute http(s) URL")
         if host_is_listed(host, self.allowed):
-            return host
+            return host, None
         if host != self.target_host:
             raise FetchError(
                 "blocked",
                 f"the host {host} is neither the endpoint's host ({self.target_host}) nor an "
                 "allowed host (--allow-host)",
             )
-        _require_public(host, port or (443 if parts.scheme.lower() == "https" else 80))
-        return host
+        return host, _require_public(host, port or (443 if parts.scheme.lower() == "https"
+                                                    else 80))
 
 
-def _require_public(host: str, port: int) -> None:
+def _require_public(host: str, port: int) -> str:
+    """The address to connect to (pinned by the transport), or FetchError."""
     try:
-        address = non_public_address(host, port)
+        return public_address(host, port)
     except OSError:
         raise FetchError("unreachable", f"the host {host} cannot be resolved") from None
-    if address is not None:
+    except NonPublicAddress as exc:
         raise FetchError(
             "blocked",
-            f"the host {host} resolves to a non-public address ({address}); list it with "
+            f"the host {host} resolves to a non-public address ({exc.address}); list it with "
             "--allow-host to test it",
-        )
+        ) from None
 
 
 def _is_loopback(host: str) -> bool:
@@ -150,8 +156,11 @@ class Transport:
 
     def post(self, url: str, body: bytes, *, content_type: str) -> Answer:
         """Server to server: POST ``body`` and follow no redirect."""
-        self.policy.check(url)
-        with requests.Session() as web:
+        _host, address = self.policy.checked(url)
+        web, adapter = pinned_session()
+        if address:
+            adapter.pin(url, address)
+        with web:
             return self._send(web, "POST", url, body, {
                 "Content-Type": content_type,
                 "Accept": "text/xml, application/xml",
@@ -236,7 +245,7 @@ class Browser:
 
     def __init__(self, transport: Transport):
         self._transport = transport
-        self._web = requests.Session()
+        self._web, self._adapter = pinned_session()
         self._web.headers.update({"Accept": _BROWSER_ACCEPT, "Accept-Language": "sv, en;q=0.8"})
 
     def close(self) -> None:
@@ -255,7 +264,9 @@ class Browser:
         hops: list[Hop] = []
         current, verb, body = url, method.upper(), data
         for _ in range(MAX_REDIRECTS + 1):
-            self._transport.policy.check(current)
+            _host, address = self._transport.policy.checked(current)
+            if address:
+                self._adapter.pin(current, address)
             headers = {}
             if verb == "POST" and isinstance(body, bytes):
                 headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import requests
 
 from punchout.services.errors import SupplierError
+from punchout.services.pinning import pinned_session
 
 USER_AGENT = "punchout-gateway/0.1"
 
@@ -42,41 +43,60 @@ def host_is_listed(host: str, allowed: tuple[str, ...]) -> bool:
     return False
 
 
-def check_url(url: str, allowed_hosts: tuple[str, ...]) -> str:
-    """Raise SupplierError(kind="blocked") unless ``url`` may be called. Returns the host."""
+@dataclass(frozen=True)
+class Checked:
+    """A URL that may be called: its host, and the address to connect to (None for a host on
+    the allow-list, which is resolved as usual)."""
+
+    host: str
+    address: str | None
+
+
+def check_url(url: str, allowed_hosts: tuple[str, ...]) -> Checked:
+    """Raise SupplierError(kind="blocked") unless ``url`` may be called."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SupplierError("blocked", f"the supplier URL {url!r} is not an absolute http(s) URL")
     host = parts.hostname
     if host_is_listed(host, allowed_hosts):
-        return host
+        return Checked(host, None)
     if allowed_hosts:
         raise SupplierError(
             "blocked", f"the host {host} is not in PUNCHOUT_ALLOWED_SUPPLIER_HOSTS"
         )
     try:
-        address = non_public_address(host, parts.port or 443)
+        address = public_address(host, parts.port or 443)
     except OSError:
         raise SupplierError(
             "unreachable", f"the supplier's host {host} cannot be resolved"
         ) from None
-    if address is not None:
+    except NonPublicAddress as exc:
         raise SupplierError(
             "blocked",
-            f"the host {host} resolves to a non-public address ({address}); list it in "
+            f"the host {host} resolves to a non-public address ({exc.address}); list it in "
             "PUNCHOUT_ALLOWED_SUPPLIER_HOSTS to allow it",
-        )
-    return host
+        ) from None
+    return Checked(host, address)
 
 
-def non_public_address(host: str, port: int) -> str | None:
-    """The first loopback, private, link-local or otherwise non-global address ``host``
-    resolves to, or None when all are public. OSError when it does not resolve."""
-    for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP):
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return str(address)
-    return None
+class NonPublicAddress(Exception):
+    def __init__(self, address: str):
+        super().__init__(address)
+        self.address = address
+
+
+def public_address(host: str, port: int) -> str:
+    """The address to connect to (then pinned: see :mod:`punchout.services.pinning`) when every
+    address ``host`` resolves to is public. Raises :class:`NonPublicAddress` for a loopback,
+    private, link-local or otherwise non-global one, OSError when it does not resolve."""
+    addresses = [info[4][0] for info in socket.getaddrinfo(host, port,
+                                                            proto=socket.IPPROTO_TCP)]
+    for address in addresses:
+        if not ipaddress.ip_address(address).is_global:
+            raise NonPublicAddress(address)
+    if not addresses:
+        raise OSError(f"{host} has no address")
+    return addresses[0]
 
 
 def post(
@@ -89,9 +109,12 @@ def post(
     max_bytes: int,
 ) -> HttpAnswer:
     """POST ``body`` server to server, following no redirects."""
-    check_url(url, allowed_hosts)
+    checked = check_url(url, allowed_hosts)
+    web, adapter = pinned_session()
+    if checked.address:
+        adapter.pin(url, checked.address)
     try:
-        response = requests.post(
+        response = web.post(
             url,
             data=body,
             headers={"Content-Type": content_type, "User-Agent": USER_AGENT,
@@ -115,6 +138,7 @@ def post(
         body = _read_capped(response, max_bytes, timeout)
     finally:
         response.close()
+        web.close()
     return HttpAnswer(
         status=response.status_code,
         content_type=response.headers.get("Content-Type", ""),
@@ -137,14 +161,18 @@ def browse(
 ) -> HttpAnswer:
     """A call that stands in for the browser (OCI VALIDATE/BACKGROUND_SEARCH): it keeps cookies
     and follows redirects, but only to the first host or hosts on the allow-list."""
-    first_host = check_url(url, allowed_hosts)
-    with requests.Session() as web:
+    first_host = check_url(url, allowed_hosts).host
+    web, adapter = pinned_session()
+    with web:
         web.headers["User-Agent"] = USER_AGENT
         current = url
         data: tuple[tuple[str, str], ...] | None = params if method == "post" else None
         verb = "POST" if method == "post" else "GET"
         for _hop in range(MAX_REDIRECTS + 1):
-            host = check_url(current, allowed_hosts) if current != url else first_host
+            checked = check_url(current, allowed_hosts)
+            if checked.address:
+                adapter.pin(current, checked.address)
+            host = checked.host
             if host != first_host and not host_is_listed(host, allowed_hosts):
                 raise SupplierError("blocked", f"the shop redirected to another host ({host})")
             try:
