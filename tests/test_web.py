@@ -155,3 +155,15 @@ def test_healthz_503_when_the_database_is_gone(settings):
 def test_return_endpoint_never_needs_the_login_cookie_nor_csrf(app, seeded):
     r = app.test_client().post("/punchout/return/garbage", data={"cxml-base64": "x"})
     assert r.status_code == 403
+
+
+def test_every_api_route_is_in_the_openapi_description(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.rule.endswith("openapi.json"):
+            continue
+        path = rule.rule.removeprefix("/api/v1").replace("<int:session_id>", "{id}") \
+            .replace("<int:req_id>", "{id}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, (path, method)

@@ -142,6 +142,26 @@ def spec() -> dict[str, Any]:
                     "422": _err("unknown agreement")}}},
             "/requisitions": {"get": {"summary": "Requisitions of the token's organisation",
                                       "responses": {"200": {"description": "list"}, **common}}},
+            **{f"/requisitions/{{id}}/{action}": {"post": {
+                "summary": summary,
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "requestBody": {"required": False, "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "note": {"type": "string"},
+                        **({"accept_lines": {"type": "array", "items": {"type": "integer"},
+                                             "description": "flagged lines the approver "
+                                                            "accepts; the others are refused"}}
+                           if action == "approve" else {})}}}}},
+                "responses": {"200": {"description": "the requisition after the change",
+                                      "content": {"application/json": {"schema": {
+                                          "$ref": "#/components/schemas/Requisition"}}}},
+                              **common, "404": _err("no such requisition"),
+                              "409": _err("not in a state that allows this")}}}
+              for action, summary in (
+                  ("submit", "Submit a draft (refused lines are left out)"),
+                  ("approve", "Approve a submitted requisition, deciding its flagged lines"),
+                  ("reject", "Reject a draft or submitted requisition"))},
             "/requisitions/{id}": {"get": {
                 "summary": "One requisition with its lines",
                 "parameters": [{"name": "id", "in": "path", "required": True,
