@@ -39,6 +39,7 @@ from punchout.cxml.model import (
 from punchout.domain.basket import Basket
 from punchout.persistence.models import (
     Agreement,
+    Message,
     Organisation,
     PunchoutSession,
     Requisition,
@@ -425,6 +426,11 @@ def receive_return(
     session.error = None
     db.add(SessionReturn(session_id=session.id, message_id=msg_id,
                          requisition_id=requisition_id, outcome=outcome))
+    # The archived message's outcome goes in the same transaction: one commit, not three.
+    message = db.get(Message, msg_id)
+    assert message is not None
+    message.outcome, message.protocol = outcome, session.supplier.protocol
+    message.organisation_id, message.session_id = session.organisation_id, session.id
     try:
         db.commit()
     except IntegrityError:
@@ -434,7 +440,6 @@ def receive_return(
         reject("duplicate", outcome="duplicate")
         raise Conflict(_duplicate_message(existing),
                        requisition_id=existing.requisition_id if existing else None) from None
-    archive.record_outcome(gw.session_factory, msg_id, outcome=outcome)
     messages = {
         "created": f"Requisition {requisition_id} was created from the basket.",
         "updated": f"Requisition {requisition_id} was updated from the basket.",
@@ -459,7 +464,6 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
         return InvalidRequest(f"The supplier's basket could not be read: {exc}")
 
     if session.supplier.protocol == "oci":
-        archive.record_outcome(gw.session_factory, msg_id, outcome="received", protocol="oci")
         _method, _params, charset, _version = accounts.oci_settings(gw.box, session.supplier)
         try:
             parsed = parse_oci_body(body, charset=charset)
@@ -470,7 +474,6 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
         return basket, parsed.is_empty, problems
     try:
         xml = read_basket_form(form_fields(body, content_type))
-        archive.record_outcome(gw.session_factory, msg_id, outcome="received", protocol="cxml")
         order = parse_order_message(xml, max_bytes=gw.settings.max_body)
     except (CXMLError, FormBodyError) as exc:
         raise unreadable(exc) from None
@@ -494,7 +497,8 @@ def _duplicate_message(existing: SessionReturn | None) -> str:
 def _rejecter(gw: Gateway, msg_id: int, session: PunchoutSession):  # type: ignore[no-untyped-def]
     def reject(error: str, outcome: str = "rejected") -> None:
         archive.record_outcome(gw.session_factory, msg_id, outcome=outcome, error=error,
-                               organisation_id=session.organisation_id, session_id=session.id)
+                               organisation_id=session.organisation_id, session_id=session.id,
+                               protocol=session.supplier.protocol)
     return reject
 
 

@@ -6,13 +6,14 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from punchout.domain.basket import Basket
 from punchout.domain.line_checks import MAX_LEAD_TIME_DAYS, basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
 from punchout.domain.verdicts import BasketVerdict
+from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import (
     Requisition,
     RequisitionEvent,
@@ -85,15 +86,14 @@ def _apply_basket(db: Session, req: Requisition, basket: Basket,
                   problems: dict[int, list[str]] | None = None) -> None:
     """Write the basket's lines to ``req`` (replacing any it had) and its header values.
 
-    Lines go in with one Core INSERT executed for many rows: the ORM's INSERT ... RETURNING of
-    1,000 rows made psycopg parse a statement with 28,000 placeholders (~300 ms)."""
+    Lines go in as bulk rows (COPY on PostgreSQL): the ORM's INSERT ... RETURNING of 1,000 rows
+    made psycopg parse a statement with 28,000 placeholders (~300 ms)."""
     rows = _line_rows(basket, verdict, version_id, problems)
     db.flush()  # the requisition's id
     db.execute(delete(RequisitionLine).where(RequisitionLine.requisition_id == req.id))
     for row in rows:
         row["requisition_id"] = req.id
-    if rows:
-        db.execute(insert(RequisitionLine), rows)
+    insert_rows(db, RequisitionLine.__table__, rows)  # type: ignore[arg-type]
     db.expire(req, ["lines"])
     currencies = {line.currency for line in basket.lines}
     req.currency = currencies.pop() if len(currencies) == 1 else basket.currency
