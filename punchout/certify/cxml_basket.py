@@ -17,7 +17,7 @@ from punchout.certify.agreement import agreement_finding
 from punchout.certify.codes import is_iso_currency, is_rec20_unit, is_unspsc, unit_advice
 from punchout.certify.context import Finding, Run, failed, passed, skipped
 from punchout.certify.cxml_setup import dtd_valid, envelope
-from punchout.certify.returnleg import Missing, Received, ReturnLeg
+from punchout.certify.returnleg import Missing, Received, ReturnLeg, record_missing
 from punchout.cxml import CXMLError, PunchOutOrderMessage, parse_order_message
 from punchout.cxml.parse import (
     BASE64_FIELD,
@@ -51,12 +51,7 @@ ALL = (C.CXML_BASKET_RECEIVED, C.CXML_BASKET_ENCODING, C.CXML_BASKET_PARSE, *TRE
 def check_basket(run: Run, got: ReturnLeg, dtd: etree.DTD | None) -> PunchOutOrderMessage | None:
     """Run every basket check; the parsed basket (for edit/inspect) when the codec read it."""
     if isinstance(got, Missing):
-        if not got.fail:
-            run.skip(ALL, got.reason)
-            return None
-        evidence = tuple(run.evidence(label, text) for label, text in got.evidence)
-        run.record(C.CXML_BASKET_RECEIVED, failed(got.reason, *evidence))
-        run.skip(ALL, "no basket arrived (see cxml.basket.received)")
+        record_missing(run, got, C.CXML_BASKET_RECEIVED, ALL)
         return None
     run.check(C.CXML_BASKET_RECEIVED, lambda: received(run, got))
     xml: list[bytes] = []

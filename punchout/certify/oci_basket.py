@@ -16,7 +16,7 @@ from punchout.certify.agreement import agreement_finding
 from punchout.certify.codes import is_iso_currency, is_rec20_unit, unit_advice
 from punchout.certify.config import OCI_CHARSET
 from punchout.certify.context import Finding, Run, failed, passed, skipped
-from punchout.certify.returnleg import Missing, Received, ReturnLeg, same_endpoint
+from punchout.certify.returnleg import Missing, Received, ReturnLeg, record_missing, same_endpoint
 from punchout.oci import (
     HOOK_QUERY,
     MAX_LENGTHS,
@@ -43,12 +43,7 @@ ALL = (C.OCI_BASKET_RECEIVED, C.OCI_RETURN_HOOK, *LINE_CHECKS, C.OCI_BASKET_CHAR
 
 def check_basket(run: Run, got: ReturnLeg) -> OciBasket | None:
     if isinstance(got, Missing):
-        if not got.fail:
-            run.skip(ALL, got.reason)
-            return None
-        evidence = tuple(run.evidence(label, text) for label, text in got.evidence)
-        run.record(C.OCI_BASKET_RECEIVED, failed(got.reason, *evidence))
-        run.skip(ALL, "no basket arrived (see oci.basket.received)")
+        record_missing(run, got, C.OCI_BASKET_RECEIVED, ALL)
         return None
     holder: list[OciBasket] = []
     run.check(C.OCI_BASKET_RECEIVED, lambda: received(run, got, holder))

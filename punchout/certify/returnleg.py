@@ -22,8 +22,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from punchout.certify.capture import CapturedPost, auto_submit_page, now_iso
-from punchout.certify.context import Run
+from punchout.certify.context import Run, failed
 from punchout.certify.http import Answer, FetchError
+from punchout.certify.model import Check
 
 #: What the suite buys in the mock shop: a pack, a text with non-ASCII characters, a price per
 #: 100 (PriceBasisQuantity / PRICEUNIT) and a decimal quantity with a four-decimal price.
@@ -74,6 +75,18 @@ class Missing:
 
 
 ReturnLeg = Received | Missing
+
+
+def record_missing(run: Run, got: Missing, received_check: Check,
+                   checks: tuple[Check, ...]) -> None:
+    """No basket to look at: fail ``received_check`` when that is the shop's fault, and skip
+    every basket check either way (cXML and OCI alike)."""
+    if not got.fail:
+        run.skip(checks, got.reason)
+        return
+    evidence = tuple(run.evidence(label, text) for label, text in got.evidence)
+    run.record(received_check, failed(got.reason, *evidence))
+    run.skip(checks, f"no basket arrived (see {received_check.id})")
 
 
 def from_file(path: Path) -> Received:
