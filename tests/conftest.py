@@ -4,7 +4,6 @@ server-to-server calls into the mock shop in-process."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,31 +20,21 @@ from punchout.persistence import db as dbmod
 from punchout.persistence.models import Base
 from punchout.services import accounts
 from punchout.services.context import Gateway
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-DTD_PATH = SHARED / "cxml" / "1.2.063" / "cXML.dtd"
-VECTORS = Path(__file__).resolve().parent / "vectors"
-
-TEST_DB_URL = os.environ.get("PUNCHOUT_TEST_DATABASE_URL", "").strip()
-SHOP_HOST = "shop.test"
-SHOP_URL = f"http://{SHOP_HOST}"
-GATEWAY_URL = "http://gateway.test"
-BUYER_IDENTITY = "punchout-test-buyer"
-SHOP_IDENTITY = "mock-shop"
-SHARED_SECRET = "s3cret-for-tests"
-BUYER_EMAIL = "anna.buyer@kommun.example"
-BUYER_PASSWORD = "correct horse battery"
-OCI_USER = "kommun-oci"
-OCI_PASSWORD = "oci-pass-word"
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+from testkit.constants import (
+    BUYER_EMAIL,
+    BUYER_IDENTITY,
+    BUYER_PASSWORD,
+    GATEWAY_URL,
+    OCI_PASSWORD,
+    OCI_USER,
+    SHARED_SECRET,
+    SHOP_HOST,
+    SHOP_IDENTITY,
+    SHOP_URL,
+    TEST_DB_URL,
+)
+from testkit.database import reset_postgres
+from testkit.dtd import require_cxml_dtd
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +42,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Run the real migrations once: on PostgreSQL into the test database, on SQLite into a
     template file that each test copies."""
     if TEST_DB_URL:
-        _reset_postgres(TEST_DB_URL)
+        reset_postgres(TEST_DB_URL)
         dbmod.upgrade(TEST_DB_URL)
         return TEST_DB_URL
     path = tmp_path_factory.mktemp("db") / "template.db"
@@ -177,20 +166,8 @@ def oci_supplier(gateway: Gateway, seeded: dict[str, object]) -> str:
     return "Skolmaterial OCI"
 
 
-def login(client, email: str = BUYER_EMAIL, password: str = BUYER_PASSWORD):  # type: ignore[no-untyped-def]
-    """Log in through the real login form (with its CSRF token)."""
-    page = client.get("/login")
-    token = _csrf_from(page.get_data(as_text=True))
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token})
-
-
-def _csrf_from(html: str) -> str:
-    import re
-
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "no CSRF token on the page"
-    return m.group(1)
-
-
-csrf_from = _csrf_from
+@pytest.fixture(scope="session")
+def cxml_dtd_path() -> Path:
+    """The cXML DTD file; every test that needs it skips with one message when it is absent
+    (``.ci/run`` refuses to run without it, so CI never skips these)."""
+    return require_cxml_dtd()

@@ -1,0 +1,82 @@
+"""`punchout demo` for real: two servers on two sites, a browser-like client, real HTTP."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from testkit.gateway import csrf_from
+from testkit.servers import free_port, wait_until_serving
+
+
+@pytest.mark.slow
+def test_demo_round_trip_over_http(tmp_path: Path):
+    port, shop_port = free_port(), free_port()
+    exe = Path(sys.executable).parent / "punchout"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")}
+    env["PUNCHOUT_DATABASE_URL"] = f"sqlite:///{tmp_path}/instance/punchout.db"
+    proc = subprocess.Popen([str(exe), "demo", "--port", str(port), "--shop-port",
+                             str(shop_port)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{base}/healthz", timeout=60)
+        browser = requests.Session()  # holds cookies per host, like a browser
+        page = browser.get(f"{base}/login")
+        r = browser.post(f"{base}/login", data={"email": "buyer@demo.example",
+                                                "password": "demo-buyer",
+                                                "csrf_token": csrf_from(page.text)})
+        assert r.status_code == 200 and "Go to the shop" in r.text
+        supplier_id = re.search(r'name="supplier_id" value="(\d+)"', r.text).group(1)
+        r = browser.post(f"{base}/punchout/start", allow_redirects=False,
+                         data={"supplier_id": supplier_id, "csrf_token": csrf_from(r.text)})
+        assert r.status_code == 303
+        start_url = r.headers["Location"]
+        assert start_url.startswith(f"http://localhost:{shop_port}/")
+        shop = browser.get(start_url)
+        assert shop.status_code == 200 and "KG-1001" in shop.text
+        token = start_url.rstrip("/").rsplit("/", 1)[1]
+        shop_base = f"http://localhost:{shop_port}"
+        assert browser.post(f"{shop_base}/test/sessions/{token}/cart", json={
+            "items": [{"supplier_part_id": "KG-1001", "quantity": "4"},
+                      {"supplier_part_id": "KG-1501", "quantity": "1"}]}).status_code == 200
+        form = browser.get(f"{shop_base}/test/sessions/{token}/checkout").json()
+        assert form["action"].startswith(f"{base}/punchout/return/")
+        # The cross-site post: the browser sends no gateway cookie with it (SameSite=Lax).
+        back = requests.post(form["action"], data=form["fields"], allow_redirects=False)
+        assert back.status_code == 303
+        req_page = browser.get(base + back.headers["Location"])
+        assert req_page.status_code == 200
+        assert "Kopieringspapper A4" in req_page.text and "170.00" in req_page.text
+        # The demo agreement leaves coffee out: the line is refused, with its reason.
+        assert "KG-1501 is not in the agreed assortment" in req_page.text
+        assert "RAM-2026-017" in req_page.text
+
+        # The OCI supplier: the gateway's single-use start page submits the call to the shop.
+        home = browser.get(f"{base}/")
+        oci_id = re.findall(r'name="supplier_id" value="(\d+)"', home.text)[1]
+        r = browser.post(f"{base}/punchout/start", allow_redirects=False,
+                         data={"supplier_id": oci_id, "csrf_token": csrf_from(home.text)})
+        assert r.status_code == 303 and "/punchout/oci/start/" in r.headers["Location"]
+        page = browser.get(r.headers["Location"])
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
+                                 page.text))
+        shop_page = browser.post(f"{shop_base}/oci", data={k: html.unescape(v)
+                                                            for k, v in fields.items()})
+        assert shop_page.status_code == 200 and "OCI" in shop_page.text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+    assert "buyer@demo.example" in out and f"http://127.0.0.1:{port}/" in out

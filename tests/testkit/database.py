@@ -1,0 +1,13 @@
+"""Database set-up the fixtures and the migration tests share."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
