@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from punchout.services.outbound import NonPublicAddress, host_is_listed, public_address
-from punchout.services.pinning import pinned_session
+from punchout.net.outbound import NonPublicAddress, host_is_listed, public_address
+from punchout.net.pinning import pinned_session
 
 USER_AGENT = "punchout-certify/1"
 MAX_REDIRECTS = 10

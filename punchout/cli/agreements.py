@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from punchout.cli.common import session
+from punchout.errors import ServiceError
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
-from punchout.services.errors import ServiceError
 
 #: Files larger than this get a progress bar on a terminal.
 PROGRESS_FROM_ROWS = 20_000

@@ -32,8 +32,8 @@ from punchout.cli.common import secret
 from punchout.cxml.model import DeploymentMode
 from punchout.domain.basket import Basket
 from punchout.domain.verdicts import BasketVerdict
+from punchout.errors import ServiceError
 from punchout.oci import OciMethod
-from punchout.services.errors import ServiceError
 
 #: Used when neither --timeout nor PUNCHOUT_SUPPLIER_TIMEOUT is given.
 DEFAULT_TIMEOUT = 15.0

@@ -12,8 +12,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from punchout.config import ConfigError, Settings, load_settings
+from punchout.errors import ServiceError
 from punchout.services.context import Gateway
-from punchout.services.errors import ServiceError
 
 
 def settings(*, need_keys: bool = False) -> Settings:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from punchout.errors import Conflict, InvalidRequest, NotFound
 from punchout.persistence.models import ApiToken, Organisation, Role, Supplier, User
 from punchout.persistence.types import utcnow
-from punchout.services.errors import Conflict, InvalidRequest, NotFound
 from punchout.services.secrets_box import SecretBox
 
 TOKEN_PREFIX = "pog_"

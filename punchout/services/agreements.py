@@ -18,6 +18,7 @@ from punchout.domain.agreement import AgreedItem, AgreementRules, Policy
 from punchout.domain.basket import Basket
 from punchout.domain.check import basket_keys, check, index_items
 from punchout.domain.verdicts import BasketVerdict
+from punchout.errors import Conflict, InvalidRequest, NotFound, Unprocessable
 from punchout.persistence.models import (
     Agreement,
     AssortmentItem,
@@ -25,7 +26,6 @@ from punchout.persistence.models import (
     Organisation,
     Supplier,
 )
-from punchout.services.errors import Conflict, InvalidRequest, NotFound, Unprocessable
 
 REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: SQLite allows 32766 bound parameters in recent versions but 999 in old ones.

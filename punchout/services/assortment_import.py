@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from punchout.assortment import AssortmentRow, ParsedAssortment
 from punchout.domain.money import decimal_str
+from punchout.errors import InvalidRequest, Unprocessable
 from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import Agreement, AssortmentItem, AssortmentVersion
 from punchout.services.agreements import version_in_force
-from punchout.services.errors import InvalidRequest, Unprocessable
 
 Key = tuple[str, str, str]
 

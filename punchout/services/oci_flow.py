@@ -16,12 +16,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from punchout.domain.money import decimal_str
+from punchout.errors import Gone, InvalidRequest, SupplierError
+from punchout.net import outbound
 from punchout.oci import OciError, build_call, masked_call, parse_oci_html
 from punchout.persistence.models import PunchoutSession, SessionStatus, Supplier
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, archive, outbound
+from punchout.services import accounts, archive
 from punchout.services.context import Gateway
-from punchout.services.errors import Gone, InvalidRequest, SupplierError
 from punchout.services.signing import Signer, TokenExpired, TokenInvalid
 
 START_PATH = "/punchout/oci/start/"

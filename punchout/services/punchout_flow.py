@@ -37,6 +37,18 @@ from punchout.cxml.model import (
     PunchOutSetupRequest,
 )
 from punchout.domain.basket import Basket
+from punchout.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    SupplierError,
+    Unprocessable,
+)
+from punchout.net import outbound
+from punchout.net.outbound import host_is_listed
 from punchout.persistence.models import (
     Agreement,
     Message,
@@ -50,21 +62,10 @@ from punchout.persistence.models import (
     User,
 )
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements, archive, outbound, requisitions
+from punchout.services import accounts, agreements, archive, requisitions
 from punchout.services.context import Gateway
 from punchout.services.cxml_basket import basket_from_order_message, items_out_from_lines
-from punchout.services.errors import (
-    Conflict,
-    Forbidden,
-    Gone,
-    InvalidRequest,
-    NotFound,
-    PayloadTooLarge,
-    SupplierError,
-    Unprocessable,
-)
 from punchout.services.form_body import FormBodyError, form_fields
-from punchout.services.outbound import host_is_listed
 from punchout.services.signing import TokenExpired, TokenInvalid
 
 RETURN_PATH = "/punchout/return/"

@@ -13,6 +13,7 @@ from punchout.domain.basket import Basket
 from punchout.domain.line_checks import MAX_LEAD_TIME_DAYS, basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
 from punchout.domain.verdicts import BasketVerdict
+from punchout.errors import NotFound
 from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import (
     Requisition,
@@ -21,7 +22,6 @@ from punchout.persistence.models import (
     RequisitionStatus,
 )
 from punchout.persistence.types import utcnow
-from punchout.services.errors import NotFound
 
 
 def _clip(text: str | None, length: int) -> str | None:
@@ -236,7 +236,7 @@ def _transition(req: Requisition, to: RequisitionStatus, user_id: int | None, no
 
 
 def submit(req: Requisition, *, user_id: int | None) -> None:
-    from punchout.services.errors import Conflict
+    from punchout.errors import Conflict
 
     if req.status != RequisitionStatus.DRAFT.value:
         raise Conflict(f"requisition {req.id} is {req.status}; only a draft can be submitted",
@@ -253,7 +253,7 @@ def submit(req: Requisition, *, user_id: int | None) -> None:
 def approve(req: Requisition, *, user_id: int | None, accepted_lines: set[int],
             note: str = "") -> None:
     """Approve a submitted requisition, deciding every flagged line (accepted or refused)."""
-    from punchout.services.errors import Conflict
+    from punchout.errors import Conflict
 
     if req.status != RequisitionStatus.SUBMITTED.value:
         raise Conflict(f"requisition {req.id} is {req.status}; only a submitted one can be "
@@ -274,7 +274,7 @@ def approve(req: Requisition, *, user_id: int | None, accepted_lines: set[int],
 
 
 def reject(req: Requisition, *, user_id: int | None, note: str = "") -> None:
-    from punchout.services.errors import Conflict
+    from punchout.errors import Conflict
 
     if req.status not in (RequisitionStatus.SUBMITTED.value, RequisitionStatus.DRAFT.value):
         raise Conflict(f"requisition {req.id} is {req.status} and cannot be rejected",

@@ -10,10 +10,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from punchout.errors import InvalidRequest
 from punchout.persistence.models import Agreement, Role
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
-from punchout.services.errors import InvalidRequest
 from punchout.web.db import form_id, gateway, get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
+from punchout.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
 from punchout.persistence.models import Organisation, PunchoutSession, Role
 from punchout.services import accounts, punchout_flow, requisitions
-from punchout.services.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
 

@@ -8,9 +8,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from punchout.errors import InvalidRequest
 from punchout.persistence.models import PunchoutSession, Role, Supplier
 from punchout.services import accounts, punchout_flow, requisitions
-from punchout.services.errors import InvalidRequest
 from punchout.web.db import base_url, form_id, gateway, get_db
 
 bp = Blueprint("buyer", __name__)

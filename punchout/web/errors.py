@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from punchout.services.errors import Conflict, ServiceError
+from punchout.errors import Conflict, ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -299,7 +299,7 @@ def test_peppol_catalogue_actions_build_versions(gateway, seeded):
 
 def test_catalogue_for_another_contract_is_refused(gateway, seeded):
 
-    from punchout.services.errors import Unprocessable
+    from punchout.errors import Unprocessable
 
     add_agreement(gateway, "RAM-OTHER")
     data = (VECTORS / "assortment" / "peppol_replace.xml").read_bytes()

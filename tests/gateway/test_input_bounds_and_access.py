@@ -129,8 +129,8 @@ def test_session_pages_are_for_their_buyer(app, client, seeded, gateway):
 def test_agreement_references_are_safe_in_urls(gateway, seeded):
     from datetime import date
 
+    from punchout.errors import InvalidRequest
     from punchout.services import agreements
-    from punchout.services.errors import InvalidRequest
 
     with gateway.session_factory() as db:
         org = accounts.find_org(db, None)

@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import urllib3.util.connection
 
-from punchout.services import outbound
-from punchout.services.errors import SupplierError
-from punchout.services.pinning import pinned_session
+from punchout.errors import SupplierError
+from punchout.net import outbound
+from punchout.net.pinning import pinned_session
 
 
 def test_pinned_session_connects_to_the_pin_and_keeps_the_host_name():

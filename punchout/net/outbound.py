@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from punchout.services.errors import SupplierError
-from punchout.services.pinning import pinned_session
+from punchout.errors import SupplierError
+from punchout.net.pinning import pinned_session
 
 USER_AGENT = "punchout-gateway/0.1"
 
@@ -86,7 +86,7 @@ class NonPublicAddress(Exception):
 
 
 def public_address(host: str, port: int) -> str:
-    """The address to connect to (then pinned: see :mod:`punchout.services.pinning`) when every
+    """The address to connect to (then pinned: see :mod:`punchout.net.pinning`) when every
     address ``host`` resolves to is public. Raises :class:`NonPublicAddress` for a loopback,
     private, link-local or otherwise non-global one, OSError when it does not resolve."""
     addresses = [info[4][0] for info in socket.getaddrinfo(host, port,

@@ -1,4 +1,5 @@
-"""Errors a service raises for the interfaces to turn into a page, a JSON error or an exit code.
+"""Errors the services and the outbound calls raise, for the interfaces to turn into a page,
+a JSON error or an exit code.
 
 Each carries the API error code of DESIGN.md and the HTTP status that goes with it.
 """
