@@ -10,13 +10,13 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from . import cxml_views, oci_views, testapi, views
+from . import cxml_views, oci_views, peppol_views, testapi, views
 from .catalogue import DEFAULT_CATALOGUE, fmt_decimal, fmt_money, load_catalogue, round_ore
 from .faults import get_fault
 from .oci_config import DEFAULTS as OCI_DEFAULTS
 from .oci_config import load_oci_settings
 from .sessions import SessionStore
-from .shop import ENCODINGS, Shop
+from .shop import ENCODINGS, Shop, load_peppol_settings
 
 DEFAULTS: dict[str, Any] = {
     "MOCK_SHOP_BUYERS": "punchout-demo:demo-secret",
@@ -29,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "MOCK_SHOP_TEST_API": True,
     "MOCK_SHOP_SESSION_TTL": 4 * 3600,
     "MOCK_SHOP_CATALOGUE": str(DEFAULT_CATALOGUE),
+    "MOCK_SHOP_PEPPOL_ID": "0007:5560000001",
+    "MOCK_SHOP_PEPPOL_NAME": "Kontorsgrossisten AB",
+    "MOCK_SHOP_PEPPOL_CONTRACT": "RAM-2026-019",
+    "MOCK_SHOP_PEPPOL_UNCONTRACTED": "KG-1501,KG-1502",
     **OCI_DEFAULTS,
 }
 
@@ -136,10 +140,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         store=SessionStore(ttl_seconds=float(settings["MOCK_SHOP_SESSION_TTL"])),
         oci=load_oci_settings(settings),
         slow_seconds=_seconds(settings["MOCK_SHOP_SLOW_SECONDS"], "MOCK_SHOP_SLOW_SECONDS"),
+        peppol=load_peppol_settings(settings),
     )
 
     app.register_blueprint(cxml_views.bp)
     app.register_blueprint(oci_views.bp)
+    app.register_blueprint(peppol_views.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(testapi.bp)
     app.add_template_filter(_money, "money")

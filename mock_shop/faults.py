@@ -20,6 +20,8 @@ Where a fault is consulted (every hook does nothing unless a fault overrides it)
 - ``tweak_lines``: the cart lines just before a basket (cXML or OCI) is written.
 - ``tweak_order`` / ``tweak_document``: the cXML PunchOutOrderMessage tree before, and its bytes
   after, serialisation.
+- ``tweak_cart``: the Peppol Punch Out 3 cart's tree before serialisation (``tweak_document``
+  then gets its bytes too).
 - ``form_fields``: the cXML basket form's hidden fields.
 - ``oci_fields`` / ``oci_codec``: the OCI form's fields and the codec its body is written in.
 
@@ -78,6 +80,9 @@ class Fault:
     def tweak_document(self, document: bytes) -> bytes:
         return document
 
+    def tweak_cart(self, root: etree._Element) -> None:
+        return None
+
     def form_fields(self, fields: dict[str, str]) -> dict[str, str]:
         return fields
 
@@ -129,7 +134,7 @@ class AcceptAnySecret(Fault):
     description = (
         "a known buyer identity (cXML) or OCI user gets in with any shared secret or password"
     )
-    protocols = frozenset({"cxml", "oci"})
+    protocols = frozenset({"cxml", "oci", "peppol"})
     accept_any_secret = True
 
 
@@ -149,7 +154,7 @@ class Http500OnSetup(Fault):
         "an accepted cXML setup request, or an OCI call that opens a shop, gets an HTTP 500 "
         "error page"
     )
-    protocols = frozenset({"cxml", "oci"})
+    protocols = frozenset({"cxml", "oci", "peppol"})
 
     def setup_answer(self, shop: Shop, host: str) -> Response | None:
         return _html(500, "Internal Server Error", "The server encountered an internal error.")
@@ -198,7 +203,7 @@ class SetupServerError(Fault):
 class ReusableStartPage(Fault):
     name = "reusable-startpage"
     description = "a StartPage opens the shop every time it is used, not once"
-    protocols = frozenset({"cxml", "oci"})
+    protocols = frozenset({"cxml", "oci", "peppol"})
     reusable_start_page = True
 
 
@@ -228,7 +233,7 @@ class MalformedBasket(Fault):
 class PriceDrift(Fault):
     name = "price-drift"
     description = "every price is 10 % above the catalogue's (rounded up to the öre)"
-    protocols = frozenset({"cxml", "oci"})
+    protocols = frozenset({"cxml", "oci", "peppol"})
 
     def tweak_lines(self, lines: list[CartLine]) -> list[CartLine]:
         return [
@@ -264,7 +269,7 @@ class OffAssortmentItem(Fault):
     name = "off-assortment-item"
     description = f"the basket gets one more line, {OFF_ASSORTMENT_ARTICLE.supplier_part_id}, " \
         "an article that is not in the catalogue"
-    protocols = frozenset({"cxml", "oci"})
+    protocols = frozenset({"cxml", "oci", "peppol"})
 
     def tweak_lines(self, lines: list[CartLine]) -> list[CartLine]:
         if not lines:
@@ -317,7 +322,7 @@ NON_ISO_UNITS = {"XPK": "PK", "XBX": "BX", "EA": "PCE", "H87": "PCE", "C62": "PC
 class NonIsoUnit(Fault):
     name = "non-iso-unit"
     description = "units are written as legacy codes (PK, BX, PCE) instead of UN/ECE Rec 20"
-    protocols = frozenset({"cxml", "oci"})
+    protocols = frozenset({"cxml", "oci", "peppol"})
 
     def tweak_lines(self, lines: list[CartLine]) -> list[CartLine]:
         return [
@@ -396,3 +401,16 @@ __all__ = [
     "get_fault",
     "register",
 ]
+
+
+@register
+class PeppolStandardRateZero(Fault):
+    name = "peppol-vat-rule"
+    description = ("Peppol: every line is standard rated (S) at 0 %, which breaks "
+                   "PEPPOL-T77-R009")
+    protocols = frozenset({"peppol"})
+
+    def tweak_cart(self, root: etree._Element) -> None:
+        cbc = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+        for percent in root.iter(f"{cbc}Percent"):
+            percent.text = "0"

@@ -56,13 +56,15 @@ class PunchoutSession:
     created: float = field(default_factory=time.time)
     start_used: bool = False
     status: str = "open"  # open | transferred | cancelled
-    protocol: str = "cxml"  # cxml | oci
+    protocol: str = "cxml"  # cxml | oci | peppol
     oci: OciContext | None = None  # the OCI call's HOOK_URL, charset and target
     #: A fault chosen for this session alone (see faults.py); wins over the shop's fault.
     fault_name: str | None = None
 
     @property
     def protocol_label(self) -> str:
+        if self.protocol == "peppol":
+            return "Peppol Punch Out 3"
         if self.oci is None:
             return "cXML"
         return f"OCI {self.oci.oci_version}".strip()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 
-from . import cxml_out
+from . import cxml_out, peppol_out
 from .catalogue import Catalogue
 from .faults import Fault, get_fault
 from .oci_config import DEFAULTS as OCI_DEFAULTS
@@ -31,6 +31,7 @@ class Shop:
     oci: OciSettings = field(default_factory=lambda: load_oci_settings(OCI_DEFAULTS))
     #: How long the ``slow-setup`` fault keeps a setup request waiting.
     slow_seconds: float = 10.0
+    peppol: PeppolSettings = field(default_factory=lambda: PeppolSettings())
 
     def fault_for(self, session: PunchoutSession | None) -> Fault | None:
         """The session's own fault when it has one, else the shop's."""
@@ -86,6 +87,48 @@ class Shop:
         if fault is not None:
             fields = fault.form_fields(fields)
         return BasketForm(action=session.browser_form_post, fields=fields, document=document)
+
+
+    def peppol_form(self, session: PunchoutSession, *, cancel: bool = False) -> BasketForm:
+        """The Peppol Punch Out 3 cart form back to HOOK_URL (no lines when cancelled)."""
+        fault = self.fault_for(session)
+        lines = [] if cancel else list(session.cart)
+        if fault is not None:
+            lines = fault.tweak_lines(lines)
+        header = peppol_out.CartHeader(
+            cart_id=session.id[:16], shop_name=self.peppol.name,
+            shop_peppol_id=self.peppol.peppol_id, buyer_name=session.display_user,
+            contract=self.peppol.contract, uncontracted=self.peppol.uncontracted)
+        document = peppol_out.cart_document(header, lines,
+                                            tweak=fault.tweak_cart if fault else None)
+        if fault is not None:
+            document = fault.tweak_document(document)
+        fields = peppol_out.form_fields(document, self.basket_encoding)
+        return BasketForm(action=session.browser_form_post, fields=fields, document=document)
+
+
+@dataclass(frozen=True)
+class PeppolSettings:
+    """Who the shop says it is in a Peppol cart, and its framework agreement."""
+
+    name: str = "Kontorsgrossisten AB"
+    peppol_id: str = "0007:5560000001"
+    contract: str | None = "RAM-2026-019"
+    uncontracted: frozenset[str] = frozenset({"KG-1501", "KG-1502"})
+
+
+def load_peppol_settings(config: dict) -> PeppolSettings:  # type: ignore[type-arg]
+    scheme, _, number = str(config["MOCK_SHOP_PEPPOL_ID"]).strip().partition(":")
+    if not scheme or not number:
+        raise ValueError("MOCK_SHOP_PEPPOL_ID must be SCHEME:ID (e.g. 0007:5560000001)")
+    return PeppolSettings(
+        name=str(config["MOCK_SHOP_PEPPOL_NAME"]).strip() or "Kontorsgrossisten AB",
+        peppol_id=f"{scheme}:{number}",
+        contract=str(config["MOCK_SHOP_PEPPOL_CONTRACT"] or "").strip() or None,
+        uncontracted=frozenset(part.strip() for part in
+                               str(config["MOCK_SHOP_PEPPOL_UNCONTRACTED"]).split(",")
+                               if part.strip()),
+    )
 
 
 @dataclass(frozen=True)

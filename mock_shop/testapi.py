@@ -146,6 +146,10 @@ def checkout(start_token: str) -> Response:
     shop = current_shop()
     po = _session(start_token)
     cancel = request.args.get("cancel", "").lower() in ("1", "true", "yes")
+    if po.protocol == "peppol":
+        with shop.store.locked():
+            peppol_form = shop.peppol_form(po, cancel=cancel)
+        return jsonify(peppol_form.to_json())
     if po.oci is not None:
         try:
             with shop.store.locked():
@@ -161,6 +165,16 @@ def checkout(start_token: str) -> Response:
 @bp.post("/oci/start")
 def oci_start() -> Response:
     """An OCI shopping session from the parameters a browser would bring to ``/oci``."""
+    return _started("oci")
+
+
+@bp.post("/peppol/start")
+def peppol_start() -> Response:
+    """A Peppol Punch Out session from the parameters a browser would bring to ``/peppol``."""
+    return _started("peppol")
+
+
+def _started(protocol: str) -> Response:
     shop = current_shop()
     if request.is_json:
         body = request.get_json(silent=True)
@@ -176,9 +190,10 @@ def oci_start() -> Response:
     except OciRefused as exc:
         return error(exc.status, exc.code, exc.text)
     if call.function:
-        return error(400, "invalid_request", "FUNCTION calls start no session: use /oci")
+        return error(400, "invalid_request", f"FUNCTION calls start no session: use /{protocol}")
     fault_name = param(params, SESSION_FAULT_PARAM) or None
     po = oci_shop.start_session(shop, call.context, bound=False, fault_name=fault_name)
+    po.protocol = protocol
     return jsonify(
         {
             "token": po.start_token,

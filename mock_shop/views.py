@@ -244,6 +244,10 @@ def _transfer(cancel: bool) -> Response:
             "There is no basket to return; start again from your procurement system.",
             403,
         )
+    if po.protocol == "peppol":
+        from .peppol_views import transfer_page
+
+        return transfer_page(shop, po, cancel=cancel)
     if po.oci is not None:
         return oci_shop.transfer_page(shop, po, cancel=cancel)
     with shop.store.locked():

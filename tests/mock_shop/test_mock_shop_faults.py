@@ -121,7 +121,7 @@ def test_every_documented_fault_exists() -> None:
     assert REQUIRED_FAULTS <= set(FAULTS)
     for name, fault in FAULTS.items():
         assert fault.name == name and fault.description
-        assert fault.protocols <= {"cxml", "oci"} and fault.protocols
+        assert fault.protocols <= {"cxml", "oci", "peppol"} and fault.protocols
     with pytest.raises(ValueError, match="unknown fault 'nope'"):
         get_fault("nope")
     assert get_fault("") is None and get_fault(None) is None
