@@ -114,7 +114,7 @@ class PeppolSettings:
     name: str = "Kontorsgrossisten AB"
     peppol_id: str = "0007:5560000001"
     contract: str | None = "RAM-2026-019"
-    uncontracted: frozenset[str] = frozenset({"KG-1501", "KG-1502"})
+    uncontracted: frozenset[str] = frozenset({"KG-1501", "KG-1502", "KG-1503", "KG-1504"})
 
 
 def load_peppol_settings(config: dict) -> PeppolSettings:  # type: ignore[type-arg]

@@ -150,6 +150,7 @@ def routed_shop(shop_client) -> Iterator[responses.RequestsMock]:  # type: ignor
         rsps.add_callback(responses.POST, f"{SHOP_URL}/cxml/setup", callback=forward)
         for method in (responses.GET, responses.POST):
             rsps.add_callback(method, f"{SHOP_URL}/oci", callback=forward)
+            rsps.add_callback(method, f"{SHOP_URL}/peppol", callback=forward)
         yield rsps
 
 

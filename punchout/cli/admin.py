@@ -121,7 +121,9 @@ def suppliers() -> None:
 
 @suppliers.command("add")
 @click.argument("name")
-@click.option("--protocol", type=click.Choice(["cxml", "oci"]), required=True)
+@click.option("--protocol", type=click.Choice(["cxml", "oci", "peppol"]), required=True,
+              help="peppol: a Peppol BIS Punch Out 3 shop, started like OCI (the --oci-* "
+                   "options and HOOK_URL), returning a UBL cart")
 @click.option("--setup-url", required=True)
 @supplier_credential_options
 @click.option("--org", "org_name", default=None)
@@ -136,7 +138,7 @@ def suppliers_add(name: str, protocol: str, setup_url: str, from_domain: str,
                                prompt="Shared secret")
     extra: dict[str, object] = {
         "oci_method": oci_method, "oci_params": parse_oci_params(oci_params),
-        "oci_charset": oci_charset} if protocol == "oci" else {}
+        "oci_charset": oci_charset} if protocol in ("oci", "peppol") else {}
     with session(need_keys=True) as (gw, db):
         org = accounts.find_org(db, org_name)
         supplier = accounts.add_supplier(

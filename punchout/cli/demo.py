@@ -85,6 +85,12 @@ def seed(gw: Gateway, shop_url: str) -> None:
             settings={"oci_method": "post",
                       "oci_params": {"USERNAME": DEMO_OCI_USER, "PASSWORD": DEMO_OCI_PASSWORD}})
         _seed_agreement(gw, db, org, oci, DEMO_OCI_AGREEMENT)
+        peppol = accounts.add_supplier(
+            db, gw.box, org, "Västkontor (mock shop, Peppol)", protocol="peppol",
+            setup_url=f"{shop_url}/peppol", deployment_mode="test", replace_existing=True,
+            settings={"oci_method": "post",
+                      "oci_params": {"USERNAME": DEMO_OCI_USER, "PASSWORD": DEMO_OCI_PASSWORD}})
+        _seed_agreement(gw, db, org, peppol, DEMO_PEPPOL_AGREEMENT)
         if db.scalar(select(User).where(User.email == DEMO_SUPPLIER_USER[0])) is None:
             accounts.create_user(db, org, *DEMO_SUPPLIER_USER, ["supplier"], name="Leverantör",
                                  supplier=supplier)
@@ -93,6 +99,8 @@ def seed(gw: Gateway, shop_url: str) -> None:
 
 DEMO_AGREEMENT = "RAM-2026-017"
 DEMO_OCI_AGREEMENT = "RAM-2026-018"
+#: The mock shop's Peppol carts refer to this agreement (MOCK_SHOP_PEPPOL_CONTRACT).
+DEMO_PEPPOL_AGREEMENT = "RAM-2026-019"
 DEMO_OCI_USER = "punchout-demo"
 DEMO_OCI_PASSWORD = "demo-oci-pass"
 #: Articles whose agreed price is below the shop's, so the demo shows a price verdict.

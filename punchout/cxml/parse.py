@@ -251,7 +251,9 @@ def parse_cxml_timestamp(value: str, path: str | None = None) -> datetime:
 # --- the browser-posted basket form ----------------------------------------------------------
 
 
-def read_basket_form(fields: Mapping[str, str | Sequence[str]]) -> bytes:
+def read_basket_form(fields: Mapping[str, str | Sequence[str]], *,
+                     base64_field: str = BASE64_FIELD,
+                     urlencoded_field: str = URLENCODED_FIELD) -> bytes:
     """The cXML bytes of a basket posted by the browser (``application/x-www-form-urlencoded``).
 
     ``fields`` is the decoded form (Werkzeug's ``request.form`` works: a key maps to its first
@@ -261,22 +263,25 @@ def read_basket_form(fields: Mapping[str, str | Sequence[str]]) -> bytes:
     us as a space because the sender did not percent-encode it. A ``cxml-urlencoded`` value is
     the XML text itself (the browser already undid the page's HTML escaping and the framework the
     percent-encoding); it is returned as UTF-8, its XML declaration corrected to say so.
+
+    A Peppol cart travels the same way under other names (``peppol-base64``,
+    ``peppol-urlencoded``): the field names are parameters, the decoding is this one.
     """
     found: dict[str, tuple[str, str]] = {}
     for key in fields:
         wanted = key.strip().lower()
-        if wanted in (BASE64_FIELD, URLENCODED_FIELD) and wanted not in found:
+        if wanted in (base64_field, urlencoded_field) and wanted not in found:
             found[wanted] = (key, _first_value(fields[key]))
     if not found:
         names = ", ".join(repr(k[:40]) for k in list(fields)[:20]) or "none"
         raise FormFieldError(
-            f"the basket form has no {BASE64_FIELD} or {URLENCODED_FIELD} field (fields: {names})"
+            f"the basket form has no {base64_field} or {urlencoded_field} field (fields: {names})"
         )
-    if BASE64_FIELD in found and found[BASE64_FIELD][1].strip():
-        key, value = found[BASE64_FIELD]
+    if base64_field in found and found[base64_field][1].strip():
+        key, value = found[base64_field]
         return _decode_base64_field(key, value)
-    if URLENCODED_FIELD in found and found[URLENCODED_FIELD][1].strip():
-        key, value = found[URLENCODED_FIELD]
+    if urlencoded_field in found and found[urlencoded_field][1].strip():
+        key, value = found[urlencoded_field]
         return _xml_text_to_bytes(key, value)
     key = next(iter(found.values()))[0]
     raise FormFieldError(f"the form field {key!r} is empty")

@@ -53,6 +53,9 @@ class Basket:
     operation_allowed: str | None = None
     buyer_cookie: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Rules of the basket's own standard it breaks (Peppol BIS: ``PEPPOL-T77-R006: ...``).
+    #: The basket is still read; they become ``bis_rule`` warnings of the verdict.
+    rule_breaks: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_empty(self) -> bool:

@@ -62,6 +62,11 @@ def basket_warnings(basket: Basket) -> list[dict[str, str]]:
                 "message": f"Total {to_ore(basket.total)} {basket.currency or ''}, "
                            f"lines add up to {lines_total}".replace("  ", " "),
             })
+    elif basket.total is not None and to_ore(basket.total) != 0:
+        warnings.append({"code": "total_mismatch",
+                         "message": f"Total {to_ore(basket.total)} {basket.currency or ''}, "
+                                    "but the basket has no lines".replace("  ", " ")})
+    warnings.extend({"code": "bis_rule", "message": text} for text in basket.rule_breaks)
     if basket.shipping:
         warnings.append({"code": "shipping_present",
                          "message": f"The supplier added shipping of {basket.shipping}"})

@@ -29,7 +29,7 @@ def cart_to_basket(cart: Cart) -> Basket:
     return Basket(
         lines=tuple(_basket_line(line, cart.contract_reference) for line in cart.lines),
         currency=cart.currency,
-        warnings=tuple(str(item) for item in cart.rule_breaks),
+        rule_breaks=tuple(str(item) for item in cart.rule_breaks),
     )
 
 

@@ -100,13 +100,13 @@ def add_supplier(
     shared_secret: str | None = None, deployment_mode: str = "production",
     settings: dict[str, object] | None = None, replace_existing: bool = False,
 ) -> Supplier:
-    if protocol not in ("cxml", "oci"):
-        raise InvalidRequest(f"protocol must be cxml or oci, not {protocol!r}")
+    if protocol not in ("cxml", "oci", "peppol"):
+        raise InvalidRequest(f"protocol must be cxml, oci or peppol, not {protocol!r}")
     if deployment_mode not in ("test", "production"):
         raise InvalidRequest("deployment mode must be test or production")
     if not setup_url.startswith(("http://", "https://")):
         raise InvalidRequest(f"the setup URL must be an http(s) URL, not {setup_url!r}")
-    if protocol == "oci":
+    if protocol in ("oci", "peppol"):  # a Peppol Punch Out shop is called like OCI
         settings = _oci_settings(box, settings or {})
     if protocol == "cxml":
         if not (from_identity and to_identity):

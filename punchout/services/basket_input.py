@@ -19,7 +19,7 @@ class BasketUnreadable(ValueError):
 @dataclass(frozen=True)
 class BasketInput:
     basket: Basket
-    protocol: str  # cxml | oci | json
+    protocol: str  # cxml | oci | peppol | json
     agreement: str | None = None
     #: 1-based line position -> problems the codec found (they make the line invalid).
     problems: dict[int, list[str]] = field(default_factory=dict)
@@ -45,6 +45,9 @@ def read_basket(data: bytes, content_type: str | None = None, *,
         except JsonBasketError as exc:
             raise BasketUnreadable(str(exc)) from None
         return BasketInput(basket, "json", agreement)
+    peppol = _peppol_cart(body, content_type)
+    if peppol is not None:
+        return _from_peppol(peppol, max_bytes)
     if body[:1] == b"<":
         return _from_cxml(body, max_bytes)
     try:
@@ -59,8 +62,29 @@ def read_basket(data: bytes, content_type: str | None = None, *,
             raise BasketUnreadable(str(exc)) from None
     if any(n.startswith("new_item-") or n == "~xmldocument" for n in names):
         return read_oci(body, oci_charset)
-    raise BasketUnreadable("no basket found: expected JSON, cXML, a cxml-base64/cxml-urlencoded "
-                           "form field or OCI NEW_ITEM-* fields")
+    raise BasketUnreadable("no basket found: expected JSON, cXML, a Peppol Punch Out 3 cart, a "
+                           "cxml-base64/cxml-urlencoded or peppol-base64/peppol-urlencoded form "
+                           "field, or OCI NEW_ITEM-* fields")
+
+
+def _peppol_cart(body: bytes, content_type: str | None) -> bytes | None:
+    from punchout.services.peppol_basket import cart_xml
+
+    try:
+        return cart_xml(body, content_type)
+    except CXMLError as exc:
+        raise BasketUnreadable(str(exc)) from None
+
+
+def _from_peppol(xml: bytes, max_bytes: int) -> BasketInput:
+    from punchout.peppol import PeppolError
+    from punchout.services.peppol_basket import read_peppol_basket
+
+    try:
+        read = read_peppol_basket(xml, max_bytes=max_bytes)
+    except PeppolError as exc:
+        raise BasketUnreadable(str(exc)) from None
+    return BasketInput(read.basket, "peppol", None, read.problems)
 
 
 def _from_cxml(xml: bytes, max_bytes: int) -> BasketInput:

@@ -114,7 +114,7 @@ def start_session(
         ) from None
     if op is Operation.SOURCE:
         raise InvalidRequest("operation 'source' is not supported")
-    if supplier.protocol not in ("cxml", "oci"):
+    if supplier.protocol not in ("cxml", "oci", "peppol"):
         raise Unprocessable(f"supplier {supplier.name!r} uses {supplier.protocol}, which this "
                             "gateway cannot start")
     if return_url is not None and not _return_url_allowed(gw, org, return_url):
@@ -172,7 +172,8 @@ def start_session(
 
     token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
     form_post_url = base_url.rstrip("/") + RETURN_PATH + token
-    if supplier.protocol == "oci":
+    if supplier.protocol in ("oci", "peppol"):
+        # A Peppol Punch Out shop is started like OCI (login parameters and HOOK_URL).
         from punchout.services import oci_flow
 
         oci_flow.prepare_start(gw, db, session, supplier, base_url=base_url,
@@ -455,14 +456,25 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
     gw: Gateway, db: Session, session: PunchoutSession, body: bytes, content_type: str | None,
     reject, msg_id: int,
 ) -> tuple[Basket, bool, dict[int, list[str]]]:
-    """(basket, cancelled?, codec problems by line) from a cXML or OCI return."""
+    """(basket, cancelled?, codec problems by line) from a cXML, OCI or Peppol return."""
     from punchout.oci import OciError, parse_oci_body
+    from punchout.peppol import PeppolError
+    from punchout.services import peppol_basket
 
     def unreadable(exc: Exception) -> InvalidRequest:
         reject(str(exc))
         session.error = f"unreadable basket: {exc}"
         db.commit()
         return InvalidRequest(f"The supplier's basket could not be read: {exc}")
+
+    try:
+        cart = peppol_basket.cart_xml(body, content_type)
+        if cart is not None:
+            # Recognised by content; trust comes from the session token, as for OCI.
+            peppol = peppol_basket.read_peppol_basket(cart, max_bytes=gw.settings.max_body)
+            return peppol.basket, peppol.basket.is_empty, peppol.problems
+    except (CXMLError, PeppolError) as exc:
+        raise unreadable(exc) from None
 
     if session.supplier.protocol == "oci":
         _method, _params, charset, _version = accounts.oci_settings(gw.box, session.supplier)

@@ -67,6 +67,7 @@ MATRIX: dict[str, tuple[set[str], set[str]]] = {
     "form-field-case": (set(), set()),
     "latin1-oci": (set(), {"oci.basket.charset"}),
     "oci-ignores-hook-params": (set(), {"oci.return.hook"}),
+    "peppol-vat-rule": (set(), set()),  # Peppol only: see the Peppol certification tests
 }
 
 

@@ -72,6 +72,30 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         shop_page = browser.post(f"{shop_base}/oci", data={k: html.unescape(v)
                                                             for k, v in fields.items()})
         assert shop_page.status_code == 200 and "OCI" in shop_page.text
+
+        # The Peppol supplier: started like OCI, the cart comes back as a UBL Catalogue.
+        home = browser.get(f"{base}/")
+        peppol_id = re.findall(r'name="supplier_id" value="(\d+)"', home.text)[2]
+        r = browser.post(f"{base}/punchout/start", allow_redirects=False,
+                         data={"supplier_id": peppol_id, "csrf_token": csrf_from(home.text)})
+        assert r.status_code == 303 and "/punchout/oci/start/" in r.headers["Location"]
+        page = browser.get(r.headers["Location"])
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
+                                 page.text))
+        shop_page = browser.post(f"{shop_base}/peppol", data={k: html.unescape(v)
+                                                               for k, v in fields.items()})
+        assert shop_page.status_code == 200 and "Peppol" in shop_page.text
+        shop_csrf = re.search(r'name="csrf_token" value="([^"]+)"', shop_page.text).group(1)
+        browser.post(f"{shop_base}/cart/add", data={"csrf_token": shop_csrf,
+                                                    "part_id": "KG-1001", "quantity": "2"})
+        transfer = browser.post(f"{shop_base}/checkout", data={"csrf_token": shop_csrf}).text
+        action = html.unescape(re.search(r'<form[^>]* action="([^"]+)"', transfer).group(1))
+        cart = html.unescape(re.search(r'name="peppol-base64" value="([^"]+)"',
+                                       transfer).group(1))
+        back = requests.post(action, data={"peppol-base64": cart}, allow_redirects=False)
+        assert back.status_code == 303, back.text
+        req_page = browser.get(base + back.headers["Location"])
+        assert "Kopieringspapper A4" in req_page.text and "RAM-2026-019" in req_page.text
     finally:
         proc.send_signal(signal.SIGINT)
         try:

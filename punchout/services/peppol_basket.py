@@ -1,0 +1,60 @@
+"""A Peppol Punch Out 3 cart in whatever the return endpoint or an integrator received.
+
+DESIGN.md: a cart is recognised by content, whatever the supplier's protocol says: a UBL
+``Catalogue`` as a raw XML body, or base64/escaped in a form field (``peppol-base64``,
+``peppol-urlencoded``, or the cXML field names, since some shops reuse their cXML form). It is
+read even when it breaks BIS rules; the breaks travel as the basket's ``rule_breaks``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from punchout.cxml import read_basket_form
+from punchout.domain.basket import Basket
+from punchout.peppol import cart_to_basket, is_peppol_cart, line_problems, read_cart
+from punchout.services.form_body import FormBodyError, form_fields
+
+PEPPOL_FIELDS = ("peppol-base64", "peppol-urlencoded")
+CXML_FIELDS = ("cxml-base64", "cxml-urlencoded")
+
+
+@dataclass(frozen=True)
+class PeppolBasket:
+    basket: Basket
+    #: 1-based line position -> why the line cannot be used (it becomes an invalid line).
+    problems: dict[int, list[str]] = field(default_factory=dict)
+
+
+def cart_xml(body: bytes, content_type: str | None) -> bytes | None:
+    """The cart's bytes when ``body`` carries a Peppol cart, else None.
+
+    Raises :class:`~punchout.cxml.FormFieldError` when a ``peppol-*`` field is there but
+    cannot be decoded (that body is meant as a Peppol cart, so saying why beats "no basket").
+    """
+    raw = body.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if raw.startswith(b"<"):
+        return raw if is_peppol_cart(raw) else None
+    try:
+        fields = form_fields(body, content_type)
+    except FormBodyError:
+        return None
+    names = {name.strip().lower() for name in fields}
+    if names & set(PEPPOL_FIELDS):
+        return read_basket_form(fields, base64_field=PEPPOL_FIELDS[0],
+                                urlencoded_field=PEPPOL_FIELDS[1])
+    if names & set(CXML_FIELDS):
+        try:
+            xml = read_basket_form(fields)
+        except ValueError:
+            return None  # the cXML reader will say what is wrong with it
+        return xml if is_peppol_cart(xml) else None
+    return None
+
+
+def read_peppol_basket(xml: bytes, *, max_bytes: int) -> PeppolBasket:
+    """The domain basket of a cart; raises :class:`~punchout.peppol.PeppolError`."""
+    cart = read_cart(xml, max_bytes=max_bytes)
+    return PeppolBasket(cart_to_basket(cart),
+                        {position: list(reasons) for position, reasons in
+                         line_problems(cart).items()})
