@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from punchout.config import Settings
 from punchout.persistence.db import make_engine, make_session_factory
+from punchout.services.api_tokens import TokenVerifier
 from punchout.services.secrets_box import SecretBox
 from punchout.services.signing import Signer
 
@@ -20,10 +21,13 @@ class Gateway:
     session_factory: sessionmaker[Session]
     signer: Signer = field(init=False)
     box: SecretBox = field(init=False)
+    #: API tokens verified without a write per call (see services/api_tokens.py).
+    tokens: TokenVerifier = field(init=False)
 
     def __post_init__(self) -> None:
         self.signer = Signer(self.settings.secret_key, self.settings.secret_key_fallbacks)
         self.box = SecretBox(self.settings.encryption_key)
+        self.tokens = TokenVerifier(self.session_factory)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Gateway:
