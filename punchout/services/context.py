@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from punchout.config import Settings
+from punchout.net.supplier_slots import SLOTS
 from punchout.persistence.db import make_engine, make_session_factory
 from punchout.services.api_tokens import TokenVerifier
 from punchout.services.secrets_box import SecretBox
@@ -28,6 +29,7 @@ class Gateway:
         self.signer = Signer(self.settings.secret_key, self.settings.secret_key_fallbacks)
         self.box = SecretBox(self.settings.encryption_key)
         self.tokens = TokenVerifier(self.session_factory)
+        SLOTS.configure(self.settings.supplier_concurrency)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Gateway:
