@@ -10,7 +10,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from punchout.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
-from punchout.persistence.models import Decision, Organisation, PunchoutSession, Role
+from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
 from punchout.services import accounts, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
@@ -29,13 +29,11 @@ def token_required(view):  # type: ignore[no-untyped-def]
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-        db = get_db()
-        tok = accounts.verify_token(db, token.strip())
-        if tok is None:
+        identity = gateway().tokens.verify(token.strip())
+        if identity is None:
             raise Unauthorized("the API token is unknown, revoked or expired")
-        db.commit()  # last_used_at
-        g.api_org = db.get(Organisation, tok.organisation_id)
-        g.api_token_name = tok.name
+        g.api_org = get_db().get(Organisation, identity.organisation_id)
+        g.api_token = identity
         return view(*args, **kwargs)
 
     return wrapper
@@ -170,7 +168,8 @@ def _actor(data: dict[str, Any]) -> lifecycle.Actor:
     org: Organisation = g.api_org
     email = _opt_str(data, "user")
     if email is None:
-        return lifecycle.Actor.api_token(g.api_token_name)
+        token = get_db().get(ApiToken, g.api_token.token_id)
+        return lifecycle.Actor.api_token(token.name if token else "?")
     try:
         return lifecycle.Actor.of_user(accounts.find_user(get_db(), org, email))
     except NotFound as exc:
