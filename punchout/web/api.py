@@ -133,6 +133,22 @@ def get_requisition(req_id: int):  # type: ignore[no-untyped-def]
     return jsonify(requisitions.requisition_dict(requisitions.get(get_db(), org.id, req_id)))
 
 
+@bp.get("/requisitions/<int:req_id>/order.xml")
+@token_required
+def get_order_xml(req_id: int):  # type: ignore[no-untyped-def]
+    """The Peppol BIS Order 3 of an approved requisition, whatever the supplier's channel."""
+    from flask import Response
+
+    from punchout.services.peppol_order import order_document
+
+    org: Organisation = g.api_org
+    db = get_db()
+    document = order_document(db, requisitions.get(db, org.id, req_id), tz=gateway().settings.tz)
+    response = Response(document.xml, content_type="application/xml; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
+    return response
+
+
 @bp.post("/baskets/check")
 @token_required
 def check_basket():  # type: ignore[no-untyped-def]

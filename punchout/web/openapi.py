@@ -182,6 +182,15 @@ def spec() -> dict[str, Any]:
                               "decided; its order is queued"),
                   ("reject", "Reject a submitted requisition"),
                   ("cancel", "Cancel a draft (its buyer)"))},
+            "/requisitions/{id}/order.xml": {"get": {
+                "summary": "The Peppol BIS Order 3 document of an approved requisition (for "
+                           "every supplier, whatever its order channel)",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "UBL Order 3, named by the order number",
+                                      "content": {"application/xml": {}}},
+                              **common, "404": _err("no such requisition"),
+                              "409": _err("the requisition is not approved")}}},
             "/requisitions/{id}": {"get": {
                 "summary": "One requisition with its lines",
                 "parameters": [{"name": "id", "in": "path", "required": True,
