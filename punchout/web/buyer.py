@@ -18,7 +18,7 @@ bp = Blueprint("buyer", __name__)
 
 @bp.get("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home():
     if not current_user.has_role(Role.BUYER) and Role.SUPPLIER.value in current_user.role_set:
         return redirect(url_for("certification.index"))
     db = get_db()
@@ -30,7 +30,7 @@ def home():  # type: ignore[no-untyped-def]
     )
 
 
-def _visible_requisitions():  # type: ignore[no-untyped-def]
+def _visible_requisitions():
     user = current_user
     everyone = user.has_role(Role.APPROVER) or user.has_role(Role.ADMIN)
     return requisitions.list_for(get_db(), user.organisation_id,
@@ -39,7 +39,7 @@ def _visible_requisitions():  # type: ignore[no-untyped-def]
 
 @bp.post("/punchout/start")
 @login_required
-def start():  # type: ignore[no-untyped-def]
+def start():
     if not current_user.has_role(Role.BUYER):
         abort(403, description="Only buyers can punch out to a supplier.")
     db = get_db()
@@ -66,13 +66,13 @@ def start():  # type: ignore[no-untyped-def]
 
 @bp.get("/requisitions")
 @login_required
-def requisition_list():  # type: ignore[no-untyped-def]
+def requisition_list():
     return render_template("requisitions.html", requisitions=_visible_requisitions())
 
 
 @bp.get("/requisitions/<int:req_id>")
 @login_required
-def requisition(req_id: int):  # type: ignore[no-untyped-def]
+def requisition(req_id: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not (
         current_user.has_role(Role.APPROVER) or current_user.has_role(Role.ADMIN)
@@ -86,7 +86,7 @@ def requisition(req_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @login_required
-def session_page(session_id: int):  # type: ignore[no-untyped-def]
+def session_page(session_id: int):
     db = get_db()
     session = db.scalar(select(PunchoutSession).where(
         PunchoutSession.id == session_id,
@@ -97,7 +97,7 @@ def session_page(session_id: int):  # type: ignore[no-untyped-def]
     return render_template("session.html", s=punchout_flow.session_dict(session))
 
 
-def _own_or_approver(req_id: int):  # type: ignore[no-untyped-def]
+def _own_or_approver(req_id: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
         abort(404, description=f"requisition {req_id} not found")
@@ -106,7 +106,7 @@ def _own_or_approver(req_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requisitions/<int:req_id>/submit")
 @login_required
-def submit(req_id: int):  # type: ignore[no-untyped-def]
+def submit(req_id: int):
     req = _own_or_approver(req_id)
     if req.user_id != current_user.id:
         abort(403, description="Only the buyer who made the requisition can submit it.")
@@ -118,7 +118,7 @@ def submit(req_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requisitions/<int:req_id>/decide")
 @login_required
-def decide(req_id: int):  # type: ignore[no-untyped-def]
+def decide(req_id: int):
     if not current_user.has_role(Role.APPROVER):
         abort(403, description="Only an approver can approve or reject a requisition.")
     req = _own_or_approver(req_id)
