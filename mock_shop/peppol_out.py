@@ -82,8 +82,8 @@ def cart_document(header: CartHeader, lines: Iterable[CartLine], *,
     cbc(cac(provider, "PartyName"), "Name", header.shop_name)
     receiver = cac(root, "ReceiverParty")
     cbc(cac(receiver, "PartyName"), "Name", header.buyer_name)
-    for number, line in enumerate(lines, start=1):
-        _line(root, number, line, header)
+    for position, line in enumerate(lines, start=1):
+        _line(root, position, line, header)
     if tweak is not None:
         tweak(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -8,21 +8,21 @@ parameters and ``HOOK_URL``, the same checks on both) and returns the cart, a UB
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, url_for
+from flask import Blueprint, redirect, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .faults import SESSION_FAULT_PARAM
 from .oci_call import OciRefused, param, read_call
 from .oci_shop import call_fault, refusal, start_session
 from .oci_views import call_params
-from .sessions import PunchoutSession
-from .shop import Shop, current_shop
-from .views import bind_browser, page
+from .shop import current_shop
+from .views import bind_browser
 
 bp = Blueprint("peppol", __name__)
 
 
 @bp.route("/peppol", methods=["GET", "POST"])
-def entry() -> Response:
+def entry() -> WerkzeugResponse:
     shop = current_shop()
     params = call_params()
     try:
@@ -43,10 +43,3 @@ def entry() -> Response:
     bind_browser(po)
     return redirect(url_for("shop.index"), 303)
 
-
-def transfer_page(shop: Shop, po: PunchoutSession, *, cancel: bool) -> Response:
-    """Checkout or cancel: the auto-submitting form with the cart to HOOK_URL."""
-    with shop.store.locked():
-        form = shop.peppol_form(po, cancel=cancel)
-        po.status = "cancelled" if cancel else "transferred"
-    return page("transfer.html", form=form, cancel=cancel)

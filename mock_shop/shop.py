@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -117,7 +119,7 @@ class PeppolSettings:
     uncontracted: frozenset[str] = frozenset({"KG-1501", "KG-1502", "KG-1503", "KG-1504"})
 
 
-def load_peppol_settings(config: dict) -> PeppolSettings:  # type: ignore[type-arg]
+def load_peppol_settings(config: Mapping[str, Any]) -> PeppolSettings:
     scheme, _, number = str(config["MOCK_SHOP_PEPPOL_ID"]).strip().partition(":")
     if not scheme or not number:
         raise ValueError("MOCK_SHOP_PEPPOL_ID must be SCHEME:ID (e.g. 0007:5560000001)")

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask import session as cookie_session
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from . import oci_shop
 from .catalogue import parse_quantity
@@ -112,7 +113,7 @@ def bind_browser(po: PunchoutSession) -> None:
 
 
 @bp.get("/punchout/start/<token>")
-def start(token: str) -> Response:
+def start(token: str) -> WerkzeugResponse:
     shop = current_shop()
     po, first_use = shop.store.claim_start(token)
     if po is None:
@@ -176,7 +177,7 @@ def cart() -> Response:
 
 
 @bp.post("/cart/add")
-def cart_add() -> Response:
+def cart_add() -> WerkzeugResponse:
     shop = current_shop()
     po = _writable_session()
     item = shop.catalogue.get(request.form.get("part_id", ""))
@@ -208,7 +209,7 @@ def _line_index(po: PunchoutSession) -> int:
 
 
 @bp.post("/cart/update")
-def cart_update() -> Response:
+def cart_update() -> WerkzeugResponse:
     shop = current_shop()
     po = _writable_session()
     with shop.store.locked():
@@ -222,7 +223,7 @@ def cart_update() -> Response:
 
 
 @bp.post("/cart/remove")
-def cart_remove() -> Response:
+def cart_remove() -> WerkzeugResponse:
     shop = current_shop()
     po = _writable_session()
     with shop.store.locked():
@@ -244,14 +245,12 @@ def _transfer(cancel: bool) -> Response:
             "There is no basket to return; start again from your procurement system.",
             403,
         )
-    if po.protocol == "peppol":
-        from .peppol_views import transfer_page
-
-        return transfer_page(shop, po, cancel=cancel)
-    if po.oci is not None:
+    if po.oci is not None and po.protocol != "peppol":
         return oci_shop.transfer_page(shop, po, cancel=cancel)
     with shop.store.locked():
-        form = shop.basket_form(po, cancel=cancel)
+        # A Peppol session (started like OCI) posts its UBL cart in the same kind of form.
+        form = (shop.peppol_form(po, cancel=cancel) if po.protocol == "peppol"
+                else shop.basket_form(po, cancel=cancel))
         po.status = "cancelled" if cancel else "transferred"
     return page("transfer.html", form=form, cancel=cancel)
 

@@ -13,6 +13,7 @@ bytes that are no cart at all raise :class:`~punchout.peppol.errors.PeppolError`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal
 
@@ -221,7 +222,8 @@ def _read_line(line: etree._Element, position: int, breaks: list[RuleBreak]) -> 
     )
 
 
-def _tax(element: etree._Element | None, rule) -> TaxCategory | None:
+def _tax(element: etree._Element | None,
+         rule: Callable[[str, str, str], None]) -> TaxCategory | None:
     if element is None:
         return None
     category = text(element, "cbc:ID")
@@ -270,7 +272,7 @@ def _number(element: etree._Element | None, what: str, problems: list[str]) -> D
 
 def _lead_time(element: etree._Element | None) -> int | None:
     raw = text(element)
-    if not raw.isdigit() or len(raw) > 5:
+    if element is None or not raw.isdigit() or len(raw) > 5:
         return None
     return int(raw) if (element.get("unitCode") or "DAY") == "DAY" else None
 
@@ -289,7 +291,8 @@ def _time(raw: str) -> time | None:
     if not match:
         return None
     try:
-        return time(*(int(part) for part in match.groups()))
+        hour, minute, second = (int(part) for part in match.groups())
+        return time(hour, minute, second)
     except ValueError:
         return None
 

@@ -9,16 +9,20 @@ where the problem is.
 
 from __future__ import annotations
 
+from punchout.errors import InvalidInput
 
-class PeppolError(ValueError):
+
+class PeppolError(InvalidInput):
     """Base class: ``message`` says what is wrong, ``path`` where, ``status_code`` how to answer."""
 
     status_code: int = 400
+    spec = "Peppol BIS Punch Out 3 (OpenPEPPOL poacc-upgrade-3, ubl-punchout.xml)"
 
     def __init__(self, message: str, path: str | None = None, *,
                  status_code: int | None = None) -> None:
         self.message = message
         self.path = path
+        self.location = path
         if status_code is not None:
             self.status_code = status_code
         super().__init__(self.__str__())

@@ -42,7 +42,9 @@ def write_order(order: Order) -> bytes:
     """The UTF-8 bytes of the Order 3 document."""
     root = etree.Element(f"{{{NS_ORDER}}}Order", nsmap=_NSMAP)
     _Builder(root, order.currency).header(order)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    document: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                     pretty_print=True)
+    return document
 
 
 def order_problems(document: bytes) -> list[ShapeProblem]:
@@ -71,7 +73,8 @@ class _Builder:
                 element.set(key, attribute)
         return element
 
-    def _text(self, parent: etree._Element, name: str, value: str | None, **attributes) -> None:
+    def _text(self, parent: etree._Element, name: str, value: str | None,
+              **attributes: str | None) -> None:
         if value:
             self._add(parent, name, value, **attributes)
 

@@ -66,7 +66,7 @@ def children(element: etree._Element | None, step: str) -> list[etree._Element]:
     if element is None:
         return []
     prefix, name = step.split(":", 1)
-    return element.findall(f"{{{NSMAP[prefix]}}}{name}")
+    return list(element.findall(f"{{{NSMAP[prefix]}}}{name}"))
 
 
 def text(element: etree._Element | None, *path: str) -> str:

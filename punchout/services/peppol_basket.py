@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from punchout.cxml import read_basket_form
+from punchout.cxml import read_basket_form_fields
 from punchout.domain.basket import Basket
+from punchout.formdata import FormBodyError, raw_fields
 from punchout.peppol import cart_to_basket, is_peppol_cart, line_problems, read_cart
-from punchout.services.form_body import FormBodyError, form_fields
 
 PEPPOL_FIELDS = ("peppol-base64", "peppol-urlencoded")
 CXML_FIELDS = ("cxml-base64", "cxml-urlencoded")
@@ -36,16 +36,16 @@ def cart_xml(body: bytes, content_type: str | None) -> bytes | None:
     if raw.startswith(b"<"):
         return raw if is_peppol_cart(raw) else None
     try:
-        fields = form_fields(body, content_type)
+        fields = raw_fields(body, content_type)
     except FormBodyError:
         return None
-    names = {name.strip().lower() for name in fields}
+    names = {f.name.strip().lower() for f in fields}
     if names & set(PEPPOL_FIELDS):
-        return read_basket_form(fields, base64_field=PEPPOL_FIELDS[0],
-                                urlencoded_field=PEPPOL_FIELDS[1])
+        return read_basket_form_fields(fields, base64_field=PEPPOL_FIELDS[0],
+                                       urlencoded_field=PEPPOL_FIELDS[1])
     if names & set(CXML_FIELDS):
         try:
-            xml = read_basket_form(fields)
+            xml = read_basket_form_fields(fields)
         except ValueError:
             return None  # the cXML reader will say what is wrong with it
         return xml if is_peppol_cart(xml) else None
