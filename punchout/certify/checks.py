@@ -21,6 +21,7 @@ _R = Severity.REQUIRED
 _REC = Severity.RECOMMENDED
 _X = Protocol.CXML
 _O = Protocol.OCI
+_P = Protocol.PEPPOL
 
 # --- cXML: the setup request ------------------------------------------------------------------
 CXML_SETUP_CREATE = Check(
@@ -137,6 +138,33 @@ OCI_FUNCTION_VALIDATE = Check(
 OCI_FUNCTION_DETAIL = Check(
     "oci.function.detail", "FUNCTION=DETAIL shows the product", _REC, _O)
 
+# --- Peppol BIS Punch Out 3 (started like OCI) -------------------------------------------------
+PEPPOL_CALL_POST = Check(
+    "peppol.call.post",
+    "The shop opens on a call sent by POST (login parameters and HOOK_URL, as for OCI)", _R, _P)
+PEPPOL_CALL_WRONG_PASSWORD = Check(
+    "peppol.call.wrong_password", "A wrong password opens no shop", _R, _P)
+PEPPOL_BASKET_RECEIVED = Check(
+    "peppol.basket.received",
+    "A Punch Out 3 cart (UBL Catalogue) arrives at HOOK_URL (peppol-base64, peppol-urlencoded "
+    "or the body)", _R, _P)
+PEPPOL_RETURN_HOOK = Check(
+    "peppol.return.hook", "Cart form goes to HOOK_URL without its query", _R, _P)
+PEPPOL_BASKET_STRUCTURE = Check(
+    "peppol.basket.structure",
+    "Cart has the BIS's mandatory elements, in UBL's order, with their schemeID, unitCode, "
+    "listID and currencyID", _R, _P)
+PEPPOL_BASKET_RULES = Check(
+    "peppol.basket.rules",
+    "Cart passes the Peppol BIS T77 business rules (PEPPOL-T77-R001 to R010, PEPPOL-COMMON "
+    "R001, R030, R040, R049)", _R, _P)
+PEPPOL_BASKET_AGREEMENT = Check(
+    "peppol.basket.agreement", "Every line passes the agreement check", _R, _P)
+PEPPOL_BASKET_CONTRACT = Check(
+    "peppol.basket.contract",
+    "The cart names the agreement (ReferencedContract) and flags as contracted (CT) only "
+    "articles the agreement holds", _R, _P)
+
 #: Every check, in report order.
 CHECKS: tuple[Check, ...] = (
     CXML_SETUP_CREATE,
@@ -183,6 +211,14 @@ CHECKS: tuple[Check, ...] = (
     OCI_BASKET_AGREEMENT,
     OCI_FUNCTION_VALIDATE,
     OCI_FUNCTION_DETAIL,
+    PEPPOL_CALL_POST,
+    PEPPOL_CALL_WRONG_PASSWORD,
+    PEPPOL_BASKET_RECEIVED,
+    PEPPOL_RETURN_HOOK,
+    PEPPOL_BASKET_STRUCTURE,
+    PEPPOL_BASKET_RULES,
+    PEPPOL_BASKET_AGREEMENT,
+    PEPPOL_BASKET_CONTRACT,
 )
 
 BY_ID: Mapping[str, Check] = MappingProxyType({c.id: c for c in CHECKS})
@@ -191,7 +227,8 @@ ORDER: Mapping[str, int] = MappingProxyType({c.id: n for n, c in enumerate(CHECK
 #: The checks that look at the basket; without a basket they are skipped, not failed.
 RETURN_LEG: frozenset[str] = frozenset(
     c.id for c in CHECKS
-    if c.id.startswith(("cxml.basket.", "oci.basket.")) or c.id == OCI_RETURN_HOOK.id
+    if c.id.startswith(("cxml.basket.", "oci.basket.", "peppol.basket."))
+    or c.id in (OCI_RETURN_HOOK.id, PEPPOL_RETURN_HOOK.id)
 )
 
 

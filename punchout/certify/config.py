@@ -69,6 +69,8 @@ class SuiteConfig:
     #: called only when listed here (``*.example.com`` and ``.example.com`` match subdomains).
     allowed_hosts: tuple[str, ...] = ()
     agreement_check: AgreementCheck | None = field(default=None, repr=False, compare=False)
+    #: The agreement's reference, which a Peppol cart must name (cac:ReferencedContract).
+    agreement_reference: str | None = None
 
     @property
     def sender(self) -> str:

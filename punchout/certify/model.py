@@ -26,10 +26,11 @@ _SHARED_SECRET = re.compile(r"(<SharedSecret\b[^>]*>)(.*?)(</SharedSecret>)", re
 class Protocol(StrEnum):
     CXML = "cxml"
     OCI = "oci"
+    PEPPOL = "peppol"
 
     @property
     def label(self) -> str:
-        return "cXML" if self is Protocol.CXML else "OCI"
+        return {"cxml": "cXML", "oci": "OCI", "peppol": "Peppol Punch Out 3"}[self.value]
 
 
 class Severity(StrEnum):

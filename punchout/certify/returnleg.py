@@ -221,15 +221,17 @@ def cxml_basket(run: Run, start_url: str | None, buyer_cookie: str,
 # --- OCI -------------------------------------------------------------------------------------
 
 
-def oci_basket(run: Run, params: tuple[tuple[str, str], ...], call_url: str) -> ReturnLeg:
+def oci_basket(run: Run, params: tuple[tuple[str, str], ...], call_url: str, *,
+               start_path: str = "/test/oci/start") -> ReturnLeg:
     """The basket of an OCI session opened with ``params`` (``call_url`` is the GET form of
-    the call, used when the supplier is configured for GET)."""
+    the call, used when the supplier is configured for GET). A Peppol Punch Out shop is called
+    the same way (``start_path`` ``/test/peppol/start`` in the mock shop)."""
     cfg = run.config
     if cfg.basket_file is not None:
         return from_file(cfg.basket_file)
     origin = _origin(cfg.url)
     try:
-        probe = _post_json(run, f"{origin}/test/oci/start", dict(params))
+        probe = _post_json(run, f"{origin}{start_path}", dict(params))
     except FetchError:
         probe = None
     started = _json(probe) if probe is not None and probe.status == 200 else None
@@ -239,6 +241,8 @@ def oci_basket(run: Run, params: tuple[tuple[str, str], ...], call_url: str) -> 
         if isinstance(data, Missing):
             return data
         pairs = data.get("fields")
+        if isinstance(pairs, dict):  # a Peppol cart form: {name: value}
+            pairs = [[name, value] for name, value in pairs.items()]
         if not isinstance(pairs, list):
             return Missing("the mock shop's checkout form has no fields", True)
         form = ReturnForm(
@@ -249,7 +253,8 @@ def oci_basket(run: Run, params: tuple[tuple[str, str], ...], call_url: str) -> 
             fields=tuple((str(p[0]), str(p[1])) for p in pairs
                          if isinstance(p, list) and len(p) == 2),
         )
-        body = str(data.get("body", "")).encode("ascii", errors="replace")
+        body = (str(data["body"]).encode("ascii", errors="replace") if data.get("body")
+                else urlencode(form.fields).encode("ascii"))
         if form.method == "get":
             url = str(data.get("url") or f"{form.action}?{body.decode('ascii')}")
             return _deliver(run, "GET", url, body, form, "the mock shop's test API", None)

@@ -20,6 +20,7 @@ from punchout.certify.cxml_suite import run_cxml
 from punchout.certify.http import HostPolicy, Transport
 from punchout.certify.model import Protocol, Report
 from punchout.certify.oci_suite import call_params, run_oci
+from punchout.certify.peppol_suite import run_peppol
 
 
 def _now() -> str:
@@ -62,13 +63,16 @@ def run_suite(
     transport = Transport(policy, timeout=config.timeout, max_bytes=config.max_response_bytes)
     run = Run(config, transport, active, progress)
     try:
-        if config.protocol is Protocol.OCI:
+        if config.protocol in (Protocol.OCI, Protocol.PEPPOL):
             try:
                 call_params(run)
             except ValueError as exc:
                 return Report(config.url, config.protocol, started, _now(),
                               error=f"the OCI parameters cannot be sent: {exc}")
-            run_oci(run)
+            if config.protocol is Protocol.PEPPOL:
+                run_peppol(run)
+            else:
+                run_oci(run)
         else:
             run_cxml(run, dtd)
     finally:

@@ -108,7 +108,8 @@ def _write(report: Report, as_json: bool, html_file: Path | None) -> int:
 
 @click.command("certify")
 @click.argument("url")
-@click.option("--protocol", type=click.Choice(["cxml", "oci"]), required=True)
+@click.option("--protocol", type=click.Choice(["cxml", "oci", "peppol"]), required=True,
+              help="peppol: a Peppol BIS Punch Out 3 shop, called like OCI (--oci-param)")
 @supplier_credential_options
 @click.option("--agreement", "agreement_ref", default=None, metavar="REF",
               help="check every basket line against this agreement (needs the database)")
@@ -151,7 +152,7 @@ def certify(ctx: click.Context, url: str, protocol: str, from_domain: str, from_
     if protocol == "cxml":
         shared_secret = secret(shared_secret, env="PUNCHOUT_SHARED_SECRET",
                                prompt="Shared secret")
-    params = parse_oci_params(oci_params) if protocol == "oci" else {}
+    params = parse_oci_params(oci_params) if protocol in ("oci", "peppol") else {}
     try:
         check = agreement_check(agreement_ref, org_name) if agreement_ref else None
         config = SuiteConfig(
@@ -174,6 +175,7 @@ def certify(ctx: click.Context, url: str, protocol: str, from_domain: str, from_
             basket_file=basket_file,
             allowed_hosts=allow_hosts,
             agreement_check=check,
+            agreement_reference=agreement_ref,
         )
     except SuiteTrouble as exc:
         click.echo(f"error: {exc}", err=True)

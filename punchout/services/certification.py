@@ -95,11 +95,13 @@ def store_capture(session_factory: sessionmaker[Session], token: str, body: byte
 def config_for(gw: Gateway, db: Session, supplier: Supplier) -> SuiteConfig:
     """A run against a supplier connection as configured in the gateway."""
     agreement_check = None
+    agreement_reference = None
     today = agreements.local_day(utcnow(), gw.settings.tz)
     valid = [a for a in agreements.list_for(db, supplier.organisation_id, supplier.id)
              if a.valid_from <= today <= a.valid_to]
     if len(valid) == 1:
         agreement_id = valid[0].id
+        agreement_reference = valid[0].reference
         factory = gw.session_factory
 
         def agreement_check(basket):
@@ -112,10 +114,10 @@ def config_for(gw: Gateway, db: Session, supplier: Supplier) -> SuiteConfig:
 
     common = {"url": supplier.setup_url, "allowed_hosts": gw.settings.allowed_supplier_hosts,
               "timeout": float(gw.settings.supplier_timeout),
-              "agreement_check": agreement_check}
-    if supplier.protocol == "oci":
+              "agreement_check": agreement_check, "agreement_reference": agreement_reference}
+    if supplier.protocol in ("oci", "peppol"):
         method, params, charset, _version = accounts.oci_settings(gw.box, supplier)
-        return SuiteConfig(protocol=Protocol.OCI, oci_method=OciMethod(method),
+        return SuiteConfig(protocol=Protocol(supplier.protocol), oci_method=OciMethod(method),
                            oci_params=tuple(params.items()), oci_charset=charset,
                            **common)  # type: ignore[arg-type]
     secret = gw.box.decrypt(supplier.shared_secret_encrypted) \

@@ -40,10 +40,10 @@ def test_registry_ids_are_unique_stable_and_per_protocol() -> None:
     ids = [c.id for c in CHECKS]
     assert len(ids) == len(set(ids))
     for check in CHECKS:
-        assert re.fullmatch(r"(cxml|oci)\.[a-z]+\.[a-z_]+", check.id)
+        assert re.fullmatch(r"(cxml|oci|peppol)\.[a-z]+\.[a-z_]+", check.id)
         assert check.id.startswith(check.protocol.value + ".")
         assert check.title and check.title[0].isupper()
-    assert len(checks_for(Protocol.CXML)) + len(checks_for(Protocol.OCI)) == len(CHECKS)
+    assert sum(len(checks_for(protocol)) for protocol in Protocol) == len(CHECKS)
     # Ids are a public contract: a few that reports and CI scripts rely on.
     for known in ("cxml.setup.create", "cxml.setup.wrong_secret", "cxml.basket.total",
                   "oci.call.post", "oci.return.hook", "oci.basket.charset"):
@@ -127,3 +127,12 @@ def test_text_table_lists_every_result(outcome: Outcome) -> None:
     assert "cxml.setup.create" in text and "cxml.basket.total" in text
     assert outcome.value.upper() in text
     assert ("it went wrong" in text) is (outcome is not Outcome.PASS)
+
+
+def test_readme_states_the_number_of_checks() -> None:
+    """The README's "reports N named checks" is the registry's count (issue 10, item 5)."""
+    from testkit.constants import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"reports (\d+) named checks", " ".join(readme.split()))
+    assert stated is not None and int(stated.group(1)) == len(CHECKS)

@@ -91,3 +91,15 @@ def catalogue_agreement() -> AgreementCheck:
         return check(basket, rules, rows, date.today())
 
     return agreement
+
+
+def peppol_config(base: str, **overrides: Any) -> SuiteConfig:
+    """The mock shop's Peppol Punch Out 3 entry, called like OCI."""
+    values: dict[str, Any] = {
+        "oci_params": (("USERNAME", OCI_USER), ("PASSWORD", OCI_PASSWORD)),
+        "oci_method": OciMethod.POST,
+        "allowed_hosts": ("127.0.0.1",),
+        "timeout": 5.0,
+        **overrides,
+    }
+    return SuiteConfig(f"{base}/peppol", Protocol.PEPPOL, **values)
