@@ -28,12 +28,10 @@ def token_required(view):  # type: ignore[no-untyped-def]
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-        db = get_db()
-        tok = accounts.verify_token(db, token.strip())
-        if tok is None:
+        identity = gateway().tokens.verify(token.strip())
+        if identity is None:
             raise Unauthorized("the API token is unknown, revoked or expired")
-        db.commit()  # last_used_at
-        g.api_org = db.get(Organisation, tok.organisation_id)
+        g.api_org = get_db().get(Organisation, identity.organisation_id)
         return view(*args, **kwargs)
 
     return wrapper

@@ -25,7 +25,7 @@ def spec() -> dict[str, Any]:
                     "error": {"type": "string", "enum": [
                         "invalid_request", "unauthorized", "forbidden", "not_found", "conflict",
                         "payload_too_large", "unprocessable", "supplier_error",
-                        "supplier_timeout"]},
+                        "supplier_busy", "supplier_timeout"]},
                     "message": {"type": "string"}}},
                 "Decimal": {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
                 "SessionRequest": {"type": "object", "required": ["supplier", "user"],
@@ -110,6 +110,7 @@ def spec() -> dict[str, Any]:
                         "422": _err("unknown user or supplier, return_url not allowed, or "
                                     "operation not allowed"),
                         "502": _err("the supplier refused or answered garbage"),
+                        "503": _err("too many calls to this supplier are waiting; try again"),
                         "504": _err("the supplier did not answer in time")}},
                 "get": {"summary": "Recent sessions", "responses": {"200": {
                     "description": "sessions"}, **common}},
