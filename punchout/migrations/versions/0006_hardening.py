@@ -1,7 +1,7 @@
 """hardening: refused-post counts, audit events, per-user session version
 
 Revision ID: 0006_hardening
-Revises: 0004
+Revises: 0005_orders
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_hardening"
-down_revision = "0004"
+down_revision = "0005_orders"
 branch_labels = None
 depends_on = None
 
