@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,6 +118,7 @@ def _count_refused(session_factory: sessionmaker[Session], address: str, day: da
                    size: int) -> int:
     """Add one post to the address's count for ``day``; returns the count before it."""
     table = RefusedPostCount.__table__
+    assert isinstance(table, Table)
     where = (table.c.remote_addr == address) & (table.c.day == day)
     for _attempt in range(3):
         with session_factory() as db:

@@ -15,6 +15,7 @@ from flask import (
 )
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response
 
 from punchout.errors import Conflict, ServiceError
 
@@ -37,7 +38,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, *, title: str | None = None,
-                   requisition_id: int | None = None):  # type: ignore[no-untyped-def]
+                   requisition_id: int | None = None):
     if wants_json():
         payload: dict[str, object] = {"error": code, "message": message}
         if requisition_id is not None:
@@ -49,7 +50,7 @@ def error_response(status: int, code: str, message: str, *, title: str | None = 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
-    def _service_error(exc: ServiceError):  # type: ignore[no-untyped-def]
+    def _service_error(exc: ServiceError):
         req_id = exc.requisition_id if isinstance(exc, Conflict) else None
         titles = {409: "Already received", 410: "Expired", 413: "Too large",
                   502: "The supplier did not answer as expected",
@@ -59,25 +60,25 @@ def init_app(app: Flask) -> None:
                               title=titles.get(exc.http_status), requisition_id=req_id)
 
     @app.errorhandler(RequestEntityTooLarge)
-    def _too_large(exc: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    def _too_large(exc: RequestEntityTooLarge):
         limit = app.config.get("MAX_CONTENT_LENGTH")
         return error_response(413, "payload_too_large",
                               f"The request body is larger than the limit of {limit} bytes.",
                               title="Too large")
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(exc: HTTPException):
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "invalid_request"),
                               exc.description or exc.name, title=exc.name)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
-    def _database_away(exc: DBAPIError):  # type: ignore[no-untyped-def]
+    def _database_away(exc: DBAPIError) -> Response:
         return database_unavailable(exc)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(exc: Exception):
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             return database_unavailable(exc)
         _discard_db()
@@ -101,7 +102,7 @@ def _discard_db() -> None:
         db.close()
 
 
-def database_unavailable(exc: Exception):  # type: ignore[no-untyped-def]
+def database_unavailable(exc: Exception) -> Response:
     """503 with a page or JSON when the database is away (restarting, connections cut). The
     pool checks connections before use (``pool_pre_ping``), so the gateway recovers by itself
     once the database answers again; no restart is needed."""

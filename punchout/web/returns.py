@@ -13,6 +13,7 @@ import sys
 from flask import Blueprint, redirect, request, url_for
 
 from punchout.services import archive, punchout_flow
+from punchout.services.return_link import RETURN_PATH
 from punchout.web.db import gateway, get_db
 
 bp = Blueprint("returns", __name__)
@@ -45,8 +46,8 @@ def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
     return body, False, None
 
 
-@bp.route(punchout_flow.RETURN_PATH + "<token>", methods=["POST", "GET"])
-def basket_return(token: str):  # type: ignore[no-untyped-def]
+@bp.route(RETURN_PATH + "<token>", methods=["POST", "GET"])
+def basket_return(token: str):
     gw = gateway()
     try:
         punchout_flow.session_for_token(gw, get_db(), token)
