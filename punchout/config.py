@@ -5,12 +5,25 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/punchout.db"
 DEFAULT_MAX_BODY = 20 * 1024 * 1024
+#: DESIGN.md: ``shared/cxml/1.2.063/cXML.dtd`` in the folder that holds the project checkout,
+#: found from the package's location (not the working directory).
+PACKAGED_CXML_DTD = (Path(__file__).resolve().parents[2] / "shared" / "cxml" / "1.2.063"
+                     / "cXML.dtd")
+
+
+def default_cxml_dtd(env: Mapping[str, str]) -> Path | None:
+    """``PUNCHOUT_CXML_DTD``, else the DTD beside the checkout when it is there, else None."""
+    given = env.get("PUNCHOUT_CXML_DTD", "").strip()
+    if given:
+        return Path(given)
+    return PACKAGED_CXML_DTD if PACKAGED_CXML_DTD.is_file() else None
 
 
 class ConfigError(RuntimeError):
@@ -54,6 +67,8 @@ class Settings:
     #: How long the buyer's browser has to use an OCI start page or a StartPage redirect.
     start_page_ttl: int = 300
     testing: bool = False
+    #: The cXML DTD certification runs validate with (``PUNCHOUT_CXML_DTD``).
+    cxml_dtd: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -118,4 +133,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         allowed_return_hosts=_split(env.get("PUNCHOUT_ALLOWED_RETURN_HOSTS")),
         max_body=_int(env, "PUNCHOUT_MAX_BODY", DEFAULT_MAX_BODY),
         timezone=timezone,
+        cxml_dtd=default_cxml_dtd(env),
     )

@@ -127,6 +127,11 @@ class CheckResult:
         }
 
 
+#: Required checks that apply only to some configurations: skipped there, they leave a report
+#: complete (``oci.call.get`` runs only for a supplier called by GET).
+CONDITIONAL: frozenset[str] = frozenset({"oci.call.get"})
+
+
 @dataclass(frozen=True)
 class Summary:
     total: int
@@ -189,8 +194,26 @@ class Report:
         return 1 if any(r.decides_failure for r in self.results) else 0
 
     @property
+    def incomplete(self) -> bool:
+        """Nothing required failed, but a required check did not run (no DTD, no agreement, no
+        basket): such a report is never "passed" (issue 10), though the exit code counts only
+        what ran. A check that only applies to another configuration (``oci.call.get`` for a
+        supplier called by POST) does not make it incomplete."""
+        return self.error is None and self.exit_code == 0 and any(
+            r.outcome is Outcome.SKIPPED and r.check.severity is Severity.REQUIRED
+            and r.check.id not in CONDITIONAL for r in self.results)
+
+    @property
+    def verdict(self) -> str:
+        """``passed``, ``failed`` (a required check failed, or the suite's own trouble) or
+        ``incomplete``."""
+        if self.exit_code != 0:
+            return "failed"
+        return "incomplete" if self.incomplete else "passed"
+
+    @property
     def passed(self) -> bool:
-        return self.exit_code == 0
+        return self.verdict == "passed"
 
     def result(self, check_id: str) -> CheckResult:
         for r in self.results:
@@ -209,11 +232,17 @@ class Report:
         s = self.summary
         if self.error is not None:
             return f"The suite could not finish: {self.error}"
-        verdict = "PASSED" if s.required_failed == 0 else "FAILED"
+        verdict = self.verdict.upper()
         parts = [f"{s.passed} passed", f"{s.failed} failed", f"{s.skipped} skipped"]
         extra = ""
         if s.required_failed:
             extra = f"; {s.required_failed} required check(s) fail"
+        elif self.incomplete:
+            skipped = sorted(r.check.id for r in self.results
+                             if r.outcome is Outcome.SKIPPED
+                             and r.check.severity is Severity.REQUIRED
+                             and r.check.id not in CONDITIONAL)
+            extra = f"; required check(s) not run: {', '.join(skipped)}"
         elif s.recommended_failed:
             extra = f"; {s.recommended_failed} recommendation(s) not met"
         return f"{verdict}: {', '.join(parts)} of {s.total} checks{extra}"
@@ -222,7 +251,8 @@ class Report:
         """The ``punchout-certify/1`` document::
 
             {"schema": "punchout-certify/1", "target": URL, "protocol": "cxml"|"oci",
-             "started": ISO 8601, "finished": ISO 8601, "passed": bool, "exit_code": 0|1|4,
+             "started": ISO 8601, "finished": ISO 8601, "passed": bool,
+             "verdict": "passed"|"failed"|"incomplete", "exit_code": 0|1|4,
              "error": str|null, "notes": [str],
              "summary": {"total", "passed", "failed", "skipped", "required_failed",
                          "recommended_failed"},
@@ -238,6 +268,7 @@ class Report:
             "started": self.started,
             "finished": self.finished,
             "passed": self.passed,
+            "verdict": self.verdict,
             "exit_code": self.exit_code,
             "error": self.error,
             "notes": list(self.notes),

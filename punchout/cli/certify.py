@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -29,10 +30,12 @@ from punchout.certify import (
 from punchout.certify.capture import DEFAULT_LIFETIME
 from punchout.cli.admin import parse_oci_params, supplier_credential_options
 from punchout.cli.common import secret
+from punchout.config import default_cxml_dtd
 from punchout.cxml.model import DeploymentMode
 from punchout.domain.basket import Basket
 from punchout.domain.verdicts import BasketVerdict
 from punchout.errors import ServiceError
+from punchout.net.outbound import host_is_listed
 from punchout.oci import OciMethod
 
 #: Used when neither --timeout nor PUNCHOUT_SUPPLIER_TIMEOUT is given.
@@ -126,7 +129,8 @@ def _write(report: Report, as_json: bool, html_file: Path | None) -> int:
               help="check this saved basket (cXML document or posted form body)")
 @click.option("--dtd", "dtd_path", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="validate cXML answers and baskets against this local DTD")
+              help="validate cXML answers and baskets against this local DTD (default: "
+                   "$PUNCHOUT_CXML_DTD, else shared/cxml/1.2.063/cXML.dtd beside the checkout)")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="S", help="seconds to wait for an answer (default: "
                                 "$PUNCHOUT_SUPPLIER_TIMEOUT, else 15)")
@@ -153,6 +157,19 @@ def certify(ctx: click.Context, url: str, protocol: str, from_domain: str, from_
         shared_secret = secret(shared_secret, env="PUNCHOUT_SHARED_SECRET",
                                prompt="Shared secret")
     params = parse_oci_params(oci_params) if protocol in ("oci", "peppol") else {}
+    # Like the gateway: hosts in PUNCHOUT_ALLOWED_SUPPLIER_HOSTS may be called (a listed
+    # loopback supplier too), and a non-empty list admits no other target.
+    env_hosts = _split_hosts(os.environ.get("PUNCHOUT_ALLOWED_SUPPLIER_HOSTS"))
+    target = (urlsplit(url).hostname or "").lower()
+    if env_hosts and not (target in env_hosts or host_is_listed(target, env_hosts)):
+        message = (f"{target!r} is not in PUNCHOUT_ALLOWED_SUPPLIER_HOSTS "
+                   f"({', '.join(env_hosts)}), so the gateway would not call it either")
+        click.echo(f"error: {message}", err=True)
+        ctx.exit(_write(_error_report(url, protocol, message), as_json, html_file))
+        return
+    if dtd_path is None and protocol == "cxml":
+        dtd_path = default_cxml_dtd(os.environ)
+        dtd_path = dtd_path if dtd_path is not None and dtd_path.is_file() else None
     try:
         check = agreement_check(agreement_ref, org_name) if agreement_ref else None
         config = SuiteConfig(
@@ -173,7 +190,7 @@ def certify(ctx: click.Context, url: str, protocol: str, from_domain: str, from_
             dtd_path=dtd_path,
             wait_seconds=wait_seconds,
             basket_file=basket_file,
-            allowed_hosts=allow_hosts,
+            allowed_hosts=tuple(dict.fromkeys((*allow_hosts, *env_hosts))),
             agreement_check=check,
             agreement_reference=agreement_ref,
         )
@@ -234,3 +251,7 @@ def _gateway_capture(base_url: str | None):
 for _param in certify.params:
     if _param.name == "deployment_mode":
         _param.default = DeploymentMode.TEST.value
+
+
+def _split_hosts(value: str | None) -> tuple[str, ...]:
+    return tuple(p.strip().lower() for p in (value or "").split(",") if p.strip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -469,6 +470,20 @@ class CertificationRun(Base):
     #: The JSON report (schema punchout-certify/1) and the same report rendered for people.
     report_json: Mapped[str] = mapped_column(Text, default="{}")
     report_html: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def verdict(self) -> str | None:
+        """The report's ``passed``/``failed``/``incomplete`` (None while running; reports
+        written before the verdict existed: from the exit code)."""
+        if self.exit_code is None:
+            return None
+        try:
+            stored = json.loads(self.report_json or "{}").get("verdict")
+        except (ValueError, AttributeError):
+            stored = None
+        if isinstance(stored, str):
+            return stored
+        return "passed" if self.exit_code == 0 else "failed"
 
     supplier: Mapped[Supplier] = relationship()
 

@@ -122,7 +122,9 @@ def config_for(gw: Gateway, db: Session, supplier: Supplier) -> SuiteConfig:
                            **common)  # type: ignore[arg-type]
     secret = gw.box.decrypt(supplier.shared_secret_encrypted) \
         if supplier.shared_secret_encrypted else None
+    dtd = gw.settings.cxml_dtd
     return SuiteConfig(protocol=Protocol.CXML, from_domain=supplier.from_domain,
+                       dtd_path=dtd if dtd is not None and dtd.is_file() else None,
                        from_identity=supplier.from_identity, to_domain=supplier.to_domain,
                        to_identity=supplier.to_identity,
                        sender_identity=supplier.sender_identity, shared_secret=secret,

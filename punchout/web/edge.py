@@ -50,6 +50,9 @@ def refuse_unsafe_text() -> None:
             check_text(name, "a query argument's name")
             check_text(value, f"the query argument {name[:40]!r}")
         if request.method != "GET" and request.mimetype in FORM_TYPES:
+            # Cache the raw body first: parsing the form would otherwise consume the stream,
+            # and POST /api/v1/baskets/check reads a form body raw (cXML/Peppol/OCI fields).
+            request.get_data(cache=True)
             for name, value in request.form.items(multi=True):
                 check_text(name, "a form field's name")
                 check_text(value, f"the form field {name[:40]!r}")

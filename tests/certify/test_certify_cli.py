@@ -65,7 +65,9 @@ def test_oci_with_html_report(env: str, tmp_path: Path) -> None:
                    f"USERNAME={OCI_USER}", "--oci-param", "PASSWORD=env:CERT_PW",
                    "--oci-method", "get", "--allow-host", "127.0.0.1", "--html", str(page)])
     assert result.exit_code == 0, result.output
-    assert "PASSED" in result.stdout and "oci.call.get" in result.stdout
+    # No --agreement: the agreement check did not run, so the report is incomplete (exit 0).
+    assert "INCOMPLETE" in result.stdout and "oci.call.get" in result.stdout
+    assert "oci.basket.agreement" in result.stdout
     html = page.read_text(encoding="utf-8")
     assert all(c.id in html for c in CHECKS if c.protocol.value == "oci")
     assert OCI_PASSWORD not in html
@@ -133,7 +135,7 @@ def test_unwritable_html_file_exits_4(env: str, tmp_path: Path) -> None:
     with live_shop() as base:
         result = certify(*cxml_args(base, "--html", str(tmp_path / "no" / "such" / "x.html")))
     assert result.exit_code == 4 and "cannot write" in result.stderr
-    assert "PASSED" in result.stdout
+    assert "INCOMPLETE" in result.stdout  # no --agreement
 
 
 # --- --agreement: the gateway's database -----------------------------------------------------
@@ -192,3 +194,33 @@ def test_database_trouble_exits_4(env: str, tmp_path: Path,
     result = certify(*cxml_args("https://shop.example", "--agreement", "CERT-1"))
     assert result.exit_code == 4
     assert "db upgrade" in result.stderr and "could not finish" in result.stdout
+
+
+def test_allowed_supplier_hosts_are_honoured_like_the_gateway(
+        env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loopback supplier listed in PUNCHOUT_ALLOWED_SUPPLIER_HOSTS is reached without
+    --allow-host; a target the list leaves out is refused (exit 4, with a report)."""
+    monkeypatch.setenv("PUNCHOUT_ALLOWED_SUPPLIER_HOSTS", "127.0.0.1")
+    with live_shop() as base:
+        args = [f"{base}/cxml/setup", "--protocol", "cxml", "--from-identity", BUYER,
+                "--to-identity", "mock-shop", "--timeout", "5", "--json"]
+        result = certify(*args)
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert next(c for c in report["checks"] if c["id"] == "cxml.setup.create")["outcome"] == \
+        "pass"
+    monkeypatch.setenv("PUNCHOUT_ALLOWED_SUPPLIER_HOSTS", "shop.example")
+    result = certify(*args)
+    assert result.exit_code == 4
+    assert "not in PUNCHOUT_ALLOWED_SUPPLIER_HOSTS" in json.loads(result.stdout)["error"]
+
+
+def test_the_dtd_is_found_beside_the_checkout(env: str) -> None:
+    """Without --dtd the DTD checks run with PUNCHOUT_CXML_DTD's default (DESIGN.md)."""
+    from testkit.dtd import require_cxml_dtd
+
+    require_cxml_dtd()
+    with live_shop() as base:
+        result = certify(*cxml_args(base, "--json"))
+    checks = {c["id"]: c["outcome"] for c in json.loads(result.stdout)["checks"]}
+    assert checks["cxml.setup.dtd"] == checks["cxml.basket.dtd"] == "pass"

@@ -69,7 +69,7 @@ def test_json_schema_is_stable() -> None:
     data = json.loads(report.to_json())
     assert data["schema"] == SCHEMA == "punchout-certify/1"
     assert set(data) == {"schema", "target", "protocol", "started", "finished", "passed",
-                         "exit_code", "error", "notes", "summary", "checks"}
+                         "verdict", "exit_code", "error", "notes", "summary", "checks"}
     assert data["summary"] == {"total": 3, "passed": 1, "failed": 1, "skipped": 1,
                                "required_failed": 1, "recommended_failed": 0}
     assert (data["passed"], data["exit_code"], data["protocol"]) == (False, 1, "cxml")
@@ -136,3 +136,18 @@ def test_readme_states_the_number_of_checks() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     stated = re.search(r"reports (\d+) named checks", " ".join(readme.split()))
     assert stated is not None and int(stated.group(1)) == len(CHECKS)
+
+
+def test_a_required_check_skipped_makes_the_report_incomplete_never_passed() -> None:
+    """Issue 10, item 5: the exit code counts what ran; the label tells the truth."""
+    skipped = _report({"cxml.setup.create": Outcome.PASS, "cxml.setup.dtd": Outcome.SKIPPED})
+    assert skipped.exit_code == 0 and not skipped.passed
+    assert skipped.verdict == "incomplete" and skipped.to_dict()["verdict"] == "incomplete"
+    assert skipped.headline().startswith("INCOMPLETE") and "cxml.setup.dtd" in skipped.headline()
+    recommended = _report({"cxml.setup.create": Outcome.PASS,
+                           "cxml.setup.edit": Outcome.SKIPPED})
+    assert recommended.verdict == "passed" and recommended.headline().startswith("PASSED")
+    failed = _report({"cxml.setup.create": Outcome.FAIL, "cxml.setup.dtd": Outcome.SKIPPED})
+    assert failed.verdict == "failed" and failed.headline().startswith("FAILED")
+    only_for_get = _report({"oci.call.post": Outcome.PASS, "oci.call.get": Outcome.SKIPPED})
+    assert only_for_get.verdict == "passed"

@@ -175,5 +175,6 @@ def test_baskets_check_api_reads_a_raw_cart(app, seeded, gateway):  # type: igno
                                data=urlencode({"peppol-base64": base64.b64encode(full)}),
                                content_type="application/x-www-form-urlencoded",
                                headers={"Authorization": f"Bearer {seeded['token']}"})
+    assert r.status_code == 200, r.get_json()
     first = r.get_json()["lines"][0]
     assert (first["supplier_part_id"], first["verdicts"]) == ("KG-1001", ["ok"])
