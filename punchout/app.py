@@ -16,7 +16,7 @@ MAX_ID = 2**31 - 1
 class BoundedInt(IntegerConverter):
     """``<int:...>`` that matches only ids a database column can hold."""
 
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: A002
+    def __init__(self, map, *args, **kwargs):  # noqa: A002
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         return {"csrf_token": csrf.token, "gw_settings": settings}
 
     @app.after_request
-    def _security_headers(response):  # type: ignore[no-untyped-def]
+    def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -46,6 +46,7 @@ from punchout.cxml.parse import (
     parse_status,
     read_basket_form,
     read_basket_form_body,
+    read_basket_form_fields,
 )
 
 __all__ = [
@@ -89,4 +90,5 @@ __all__ = [
     "parse_status",
     "read_basket_form",
     "read_basket_form_body",
+    "read_basket_form_fields",
 ]

@@ -442,6 +442,3 @@ class CapturedPost(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-
-# The order tables live in their own module; importing it here puts them in Base.metadata.
-from punchout.persistence import orders as _orders  # noqa: E402, F401
