@@ -233,6 +233,10 @@ def order_email(ctx: ChannelContext) -> EmailMessage:
     return msg
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+
+
 def _smtp_connection(url: str, timeout: float) -> smtplib.SMTP:
     parts = urlsplit(url)
     host, port = parts.hostname or "localhost", parts.port
@@ -271,11 +275,11 @@ def _email(ctx: ChannelContext) -> Delivery:
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = next(iter(exc.recipients.values()))
         outcome = AttemptOutcome.RETRY if 400 <= code < 500 else AttemptOutcome.FINAL
-        text = f"SMTP {code}: {_clip(reply.decode('utf-8', 'replace'))}"
+        text = f"SMTP {code}: {_clip(_text(reply))}"
     except smtplib.SMTPResponseException as exc:
         code = exc.smtp_code
         outcome = AttemptOutcome.RETRY if 400 <= code < 500 else AttemptOutcome.FINAL
-        text = f"SMTP {code}: {_clip(exc.smtp_error.decode('utf-8', 'replace'))}"
+        text = f"SMTP {code}: {_clip(_text(exc.smtp_error))}"
     except TimeoutError:
         outcome, text = AttemptOutcome.RETRY, f"time-out after {timeout} s"
     except (OSError, smtplib.SMTPException) as exc:

@@ -31,7 +31,7 @@ from punchout.domain.order import (
     PostalAddress,
     SupplierParty,
 )
-from punchout.persistence.models import Organisation
+from punchout.persistence.models import Organisation, RequisitionLine
 from punchout.persistence.orders import Order
 from punchout.services import requisitions
 from punchout.services.orders import missing_details, org_code
@@ -75,7 +75,7 @@ def document_for(db: Session, order: Order) -> OrderDocument:
     )
 
 
-def _line(number: int, ln) -> OrderLine:  # type: ignore[no-untyped-def]
+def _line(number: int, ln: RequisitionLine) -> OrderLine:
     return OrderLine(
         line_number=number, supplier_part_id=ln.supplier_part_id,
         supplier_part_auxiliary_id=ln.supplier_part_auxiliary_id,
