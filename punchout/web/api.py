@@ -31,10 +31,19 @@ def token_required(view):  # type: ignore[no-untyped-def]
         identity = gateway().tokens.verify(token.strip())
         if identity is None:
             raise Unauthorized("the API token is unknown, revoked or expired")
-        g.api_org = get_db().get(Organisation, identity.organisation_id)
+        g.api_org_id = identity.organisation_id
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def api_org() -> Organisation:
+    """The token's organisation, loaded when a view needs more than its id (``g.api_org_id``):
+    the check API needs only the id, and skips the query."""
+    org = get_db().get(Organisation, g.api_org_id)
+    if org is None:
+        raise Unauthorized("the API token's organisation no longer exists")
+    return org
 
 
 def _json_body() -> dict[str, Any]:
@@ -66,7 +75,7 @@ def openapi():  # type: ignore[no-untyped-def]
 @token_required
 def create_session():  # type: ignore[no-untyped-def]
     data = _json_body()
-    org: Organisation = g.api_org
+    org = api_org()
     db = get_db()
     supplier_name = _opt_str(data, "supplier")
     email = _opt_str(data, "user")
@@ -99,18 +108,17 @@ def create_session():  # type: ignore[no-untyped-def]
 @bp.get("/punchout/sessions")
 @token_required
 def list_sessions():  # type: ignore[no-untyped-def]
-    org: Organisation = g.api_org
-    rows = get_db().scalars(select(PunchoutSession).where(
-        PunchoutSession.organisation_id == org.id).order_by(PunchoutSession.id.desc()).limit(200))
+    rows = get_db().scalars(select(PunchoutSession)
+                            .where(PunchoutSession.organisation_id == g.api_org_id)
+                            .order_by(PunchoutSession.id.desc()).limit(200))
     return jsonify({"sessions": [punchout_flow.session_dict(s) for s in rows]})
 
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @token_required
 def get_session(session_id: int):  # type: ignore[no-untyped-def]
-    org: Organisation = g.api_org
     session = get_db().get(PunchoutSession, session_id)
-    if session is None or session.organisation_id != org.id:
+    if session is None or session.organisation_id != g.api_org_id:
         raise NotFound(f"punch-out session {session_id} not found")
     return jsonify(punchout_flow.session_dict(session))
 
@@ -118,8 +126,7 @@ def get_session(session_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/requisitions")
 @token_required
 def list_requisitions():  # type: ignore[no-untyped-def]
-    org: Organisation = g.api_org
-    rows = requisitions.list_for(get_db(), org.id)
+    rows = requisitions.list_for(get_db(), g.api_org_id)
     return jsonify({"requisitions": [
         {k: v for k, v in requisitions.requisition_dict(r).items() if k != "lines"}
         for r in rows]})
@@ -128,8 +135,8 @@ def list_requisitions():  # type: ignore[no-untyped-def]
 @bp.get("/requisitions/<int:req_id>")
 @token_required
 def get_requisition(req_id: int):  # type: ignore[no-untyped-def]
-    org: Organisation = g.api_org
-    return jsonify(requisitions.requisition_dict(requisitions.get(get_db(), org.id, req_id)))
+    req = requisitions.get(get_db(), g.api_org_id, req_id)
+    return jsonify(requisitions.requisition_dict(req))
 
 
 @bp.post("/baskets/check")
@@ -141,7 +148,6 @@ def check_basket():  # type: ignore[no-untyped-def]
     from punchout.services import agreements
     from punchout.services.basket_input import BasketUnreadable, read_basket
 
-    org: Organisation = g.api_org
     gw = gateway()
     try:
         basket_in = read_basket(request.get_data(), request.content_type,
@@ -151,21 +157,18 @@ def check_basket():  # type: ignore[no-untyped-def]
     reference = request.args.get("agreement") or basket_in.agreement
     if not reference:
         raise InvalidRequest("name the agreement: ?agreement=REF or \"agreement\" in the JSON")
-    db = get_db()
     try:
-        agreement = agreements.find(db, org.id, reference)
+        result = agreements.check_by_reference(
+            get_db(), g.api_org_id, reference, basket_in.basket,
+            agreements.local_day(utcnow(), gw.settings.tz), basket_in.problems)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
-    day = agreements.local_day(utcnow(), gw.settings.tz)
-    verdict, _version = agreements.check_basket(db, agreement, basket_in.basket, day,
-                                                basket_in.problems)
-    return jsonify(verdict_answer(basket_in.basket, verdict, agreement.reference))
+    return jsonify(verdict_answer(basket_in.basket, result.verdict, result.reference))
 
 
 def _lifecycle(req_id: int, action: str):  # type: ignore[no-untyped-def]
-    org: Organisation = g.api_org
     db = get_db()
-    req = requisitions.get(db, org.id, req_id)
+    req = requisitions.get(db, g.api_org_id, req_id)
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object")
