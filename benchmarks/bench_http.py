@@ -194,7 +194,8 @@ def gunicorn(app: str, env: dict[str, str], workdir: Path, name: str) -> Iterato
                 break
             except requests.RequestException:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit(f"{name} did not start; see {workdir / (name + '.log')}")
+                    raise SystemExit(f"{name} did not start; see "
+                                     f"{workdir / (name + '.log')}") from None
                 time.sleep(0.2)
         yield base
     finally:

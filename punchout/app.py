@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Request, g
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager
 from werkzeug.routing import IntegerConverter
 
@@ -17,7 +17,7 @@ MAX_ID = 2**31 - 1
 class BoundedInt(IntegerConverter):
     """``<int:...>`` that matches only ids a database column can hold."""
 
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: A002
+    def __init__(self, map, *args, **kwargs):  # noqa: A002
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
@@ -27,7 +27,7 @@ class CookieSessionOutsideApi(SecureCookieSessionInterface):
     neither read nor sign a session cookie (a null session), which saves a serializer and an
     HMAC per call."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.path.startswith("/api/"):
             return self.make_null_session(app)
         return super().open_session(app, request)
@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         return {"csrf_token": csrf.token, "gw_settings": settings}
 
     @app.after_request
-    def _security_headers(response):  # type: ignore[no-untyped-def]
+    def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

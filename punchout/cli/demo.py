@@ -101,7 +101,7 @@ DEMO_LOWER_PRICES = {"KG-1003": "199.00", "KG-1301": "189.00"}
 DEMO_EXCLUDED_CATEGORY = "Fika och förbrukning"
 
 
-def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,  # type: ignore[no-untyped-def]
+def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,
                     reference: str) -> None:
     """A framework agreement over most of the mock shop's catalogue (once)."""
     from datetime import date
@@ -136,7 +136,7 @@ def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,  # type: ignor
                       today=date.today(), source_name="demo assortment")
 
 
-def _serve(app, host: str, port: int) -> threading.Thread:  # type: ignore[no-untyped-def]
+def _serve(app, host: str, port: int) -> threading.Thread:
     server = make_server(host, port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True, name=f"{host}:{port}")
     thread.start()

@@ -90,8 +90,8 @@ def public_address(host: str, port: int) -> str:
     """The address to connect to (then pinned: see :mod:`punchout.net.pinning`) when every
     address ``host`` resolves to is public. Raises :class:`NonPublicAddress` for a loopback,
     private, link-local or otherwise non-global one, OSError when it does not resolve."""
-    addresses = [info[4][0] for info in socket.getaddrinfo(host, port,
-                                                            proto=socket.IPPROTO_TCP)]
+    addresses = [str(info[4][0]) for info in socket.getaddrinfo(host, port,
+                                                                 proto=socket.IPPROTO_TCP)]
     for address in addresses:
         if not ipaddress.ip_address(address).is_global:
             raise NonPublicAddress(address)

@@ -25,8 +25,9 @@ from punchout.cxml import (
     new_payload_id,
     parse_order_message,
     parse_setup_response,
-    read_basket_form,
+    read_basket_form_fields,
 )
+from punchout.cxml.basket import basket_from_order_message
 from punchout.cxml.model import (
     Contact,
     Credential,
@@ -47,6 +48,7 @@ from punchout.errors import (
     SupplierError,
     Unprocessable,
 )
+from punchout.formdata import FormBodyError, raw_fields
 from punchout.net import outbound
 from punchout.net.outbound import host_is_listed
 from punchout.persistence.models import (
@@ -62,13 +64,12 @@ from punchout.persistence.models import (
     User,
 )
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements, archive, requisitions
+from punchout.services import accounts, agreements, archive, oci_flow, requisitions
 from punchout.services.context import Gateway
-from punchout.services.cxml_basket import basket_from_order_message, items_out_from_lines
-from punchout.services.form_body import FormBodyError, form_fields
+from punchout.services.cxml_basket import items_out_from_lines
+from punchout.services.return_link import basket_return_url
 from punchout.services.signing import TokenExpired, TokenInvalid
 
-RETURN_PATH = "/punchout/return/"
 MASK = "********"
 
 
@@ -171,10 +172,8 @@ def start_session(
     db.commit()
 
     token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
-    form_post_url = base_url.rstrip("/") + RETURN_PATH + token
+    form_post_url = basket_return_url(base_url, token)
     if supplier.protocol == "oci":
-        from punchout.services import oci_flow
-
         oci_flow.prepare_start(gw, db, session, supplier, base_url=base_url,
                                return_token=token)
         return session
@@ -450,7 +449,7 @@ def receive_return(
     return ReturnResult(outcome, session, requisition_id, messages[outcome])
 
 
-def _read_returned_basket(  # type: ignore[no-untyped-def]
+def _read_returned_basket(
     gw: Gateway, db: Session, session: PunchoutSession, body: bytes, content_type: str | None,
     reject, msg_id: int,
 ) -> tuple[Basket, bool, dict[int, list[str]]]:
@@ -473,7 +472,7 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
         problems = {pos: list(p) for pos, p in parsed.line_problems().items()}
         return basket, parsed.is_empty, problems
     try:
-        xml = read_basket_form(form_fields(body, content_type))
+        xml = read_basket_form_fields(raw_fields(body, content_type))
         order = parse_order_message(xml, max_bytes=gw.settings.max_body)
     except (CXMLError, FormBodyError) as exc:
         raise unreadable(exc) from None
@@ -494,7 +493,7 @@ def _duplicate_message(existing: SessionReturn | None) -> str:
             "not used.")
 
 
-def _rejecter(gw: Gateway, msg_id: int, session: PunchoutSession):  # type: ignore[no-untyped-def]
+def _rejecter(gw: Gateway, msg_id: int, session: PunchoutSession):
     def reject(error: str, outcome: str = "rejected") -> None:
         archive.record_outcome(gw.session_factory, msg_id, outcome=outcome, error=error,
                                organisation_id=session.organisation_id, session_id=session.id,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from punchout.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
-from punchout.persistence.models import Organisation, PunchoutSession, Role
-from punchout.services import accounts, punchout_flow, requisitions
+from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
+from punchout.services import accounts, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
 
@@ -21,9 +22,9 @@ class Unauthorized(ServiceError):
     code, http_status = "unauthorized", 401
 
 
-def token_required(view):  # type: ignore[no-untyped-def]
+def token_required(view):
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def wrapper(*args: Any, **kwargs: Any):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -32,6 +33,7 @@ def token_required(view):  # type: ignore[no-untyped-def]
         if identity is None:
             raise Unauthorized("the API token is unknown, revoked or expired")
         g.api_org_id = identity.organisation_id
+        g.api_token = identity
         return view(*args, **kwargs)
 
     return wrapper
@@ -67,13 +69,13 @@ def _opt_str(data: dict[str, Any], key: str) -> str | None:
 
 
 @bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi():
     return jsonify(spec())
 
 
 @bp.post("/punchout/sessions")
 @token_required
-def create_session():  # type: ignore[no-untyped-def]
+def create_session():
     data = _json_body()
     org = api_org()
     db = get_db()
@@ -107,7 +109,7 @@ def create_session():  # type: ignore[no-untyped-def]
 
 @bp.get("/punchout/sessions")
 @token_required
-def list_sessions():  # type: ignore[no-untyped-def]
+def list_sessions():
     rows = get_db().scalars(select(PunchoutSession)
                             .where(PunchoutSession.organisation_id == g.api_org_id)
                             .order_by(PunchoutSession.id.desc()).limit(200))
@@ -116,7 +118,7 @@ def list_sessions():  # type: ignore[no-untyped-def]
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @token_required
-def get_session(session_id: int):  # type: ignore[no-untyped-def]
+def get_session(session_id: int):
     session = get_db().get(PunchoutSession, session_id)
     if session is None or session.organisation_id != g.api_org_id:
         raise NotFound(f"punch-out session {session_id} not found")
@@ -125,23 +127,22 @@ def get_session(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/requisitions")
 @token_required
-def list_requisitions():  # type: ignore[no-untyped-def]
+def list_requisitions():
     rows = requisitions.list_for(get_db(), g.api_org_id)
-    return jsonify({"requisitions": [
-        {k: v for k, v in requisitions.requisition_dict(r).items() if k != "lines"}
-        for r in rows]})
+    return jsonify({"requisitions": [requisitions.requisition_dict(r, with_lines=False)
+                                      for r in rows]})
 
 
 @bp.get("/requisitions/<int:req_id>")
 @token_required
-def get_requisition(req_id: int):  # type: ignore[no-untyped-def]
+def get_requisition(req_id: int):
     req = requisitions.get(get_db(), g.api_org_id, req_id)
     return jsonify(requisitions.requisition_dict(req))
 
 
 @bp.post("/baskets/check")
 @token_required
-def check_basket():  # type: ignore[no-untyped-def]
+def check_basket():
     """Verdicts for a basket in JSON, cXML, or an OCI/cXML form body."""
     from punchout.domain.json_basket import verdict_answer
     from punchout.persistence.types import utcnow
@@ -166,41 +167,91 @@ def check_basket():  # type: ignore[no-untyped-def]
     return jsonify(verdict_answer(basket_in.basket, result.verdict, result.reference))
 
 
-def _lifecycle(req_id: int, action: str):  # type: ignore[no-untyped-def]
+def _actor(data: dict[str, Any]) -> lifecycle.Actor:
+    """A token acts with every role; a ``user`` named in the body acts with that user's."""
+    org = api_org()
+    email = _opt_str(data, "user")
+    if email is None:
+        token = get_db().get(ApiToken, g.api_token.token_id)
+        return lifecycle.Actor.api_token(token.name if token else "?")
+    try:
+        return lifecycle.Actor.of_user(accounts.find_user(get_db(), org, email))
+    except NotFound as exc:
+        raise Unprocessable(exc.message) from None
+
+
+def _decisions(data: dict[str, Any]) -> list[lifecycle.LineDecision]:
+    lines = data.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise InvalidRequest("'lines' must be a non-empty list of "
+                             '{"line": N, "decision": "accept"|"refuse", "note": "..."}')
+    out = []
+    for item in lines:
+        if not isinstance(item, dict):
+            raise InvalidRequest("each entry of 'lines' must be an object")
+        number = item.get("line")
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 2**31:
+            raise InvalidRequest("'line' must be a line number (an integer)")
+        decision = item.get("decision")
+        if decision not in ("accept", "refuse"):
+            raise InvalidRequest(f"'decision' must be accept or refuse, not {decision!r}")
+        note = _opt_str(item, "note") or ""
+        out.append(lifecycle.LineDecision(
+            number, Decision.ACCEPTED if decision == "accept" else Decision.REFUSED, note))
+    return out
+
+
+def _lifecycle(req_id: int, action: str):
     db = get_db()
     req = requisitions.get(db, g.api_org_id, req_id)
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object")
-    note = data.get("note", "")
-    if not isinstance(note, str):
-        raise InvalidRequest("'note' must be a string")
+    note = _opt_str(data, "note") or ""
+    actor = _actor(data)
     if action == "submit":
-        requisitions.submit(req, user_id=None)
+        lifecycle.submit(req, actor)
+    elif action == "decisions":
+        lifecycle.decide(req, actor, _decisions(data))
     elif action == "approve":
-        lines = data.get("accept_lines", [])
-        if not isinstance(lines, list) or not all(isinstance(n, int) for n in lines):
-            raise InvalidRequest("'accept_lines' must be a list of line numbers")
-        requisitions.approve(req, user_id=None, accepted_lines=set(lines), note=note)
+        if "accept_lines" in data or "accepted_lines" in data:
+            raise InvalidRequest("approve takes no line list any more: decide flagged lines "
+                                 "with POST /api/v1/requisitions/<id>/decisions first")
+        host = urlsplit(base_url()).hostname or "punchout"
+        lifecycle.approve(db, req, actor, payload_host=host, note=note)
+    elif action == "cancel":
+        lifecycle.cancel(req, actor, note)
     else:
-        requisitions.reject(req, user_id=None, note=note)
+        lifecycle.reject(req, actor, note)
     db.commit()
     return jsonify(requisitions.requisition_dict(req))
 
 
 @bp.post("/requisitions/<int:req_id>/submit")
 @token_required
-def submit_requisition(req_id: int):  # type: ignore[no-untyped-def]
+def submit_requisition(req_id: int):
     return _lifecycle(req_id, "submit")
+
+
+@bp.post("/requisitions/<int:req_id>/decisions")
+@token_required
+def decide_lines(req_id: int):
+    return _lifecycle(req_id, "decisions")
 
 
 @bp.post("/requisitions/<int:req_id>/approve")
 @token_required
-def approve_requisition(req_id: int):  # type: ignore[no-untyped-def]
+def approve_requisition(req_id: int):
     return _lifecycle(req_id, "approve")
 
 
 @bp.post("/requisitions/<int:req_id>/reject")
 @token_required
-def reject_requisition(req_id: int):  # type: ignore[no-untyped-def]
+def reject_requisition(req_id: int):
     return _lifecycle(req_id, "reject")
+
+
+@bp.post("/requisitions/<int:req_id>/cancel")
+@token_required
+def cancel_requisition(req_id: int):
+    return _lifecycle(req_id, "cancel")

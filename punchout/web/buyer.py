@@ -8,29 +8,55 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from punchout.errors import InvalidRequest
-from punchout.persistence.models import PunchoutSession, Role, Supplier
-from punchout.services import accounts, punchout_flow, requisitions
+from punchout.errors import InvalidRequest, ServiceError
+from punchout.persistence.models import Decision, PunchoutSession, Role, Supplier
+from punchout.persistence.types import utcnow
+from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, form_id, gateway, get_db
 
 bp = Blueprint("buyer", __name__)
 
 
+@bp.app_context_processor
+def _requisition_helpers() -> dict[str, object]:
+    return {"totals": requisitions.totals}
+
+
 @bp.get("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home():
+    """The approver's home is the approval queue; the buyer's, the suppliers to shop at."""
     if not current_user.has_role(Role.BUYER) and Role.SUPPLIER.value in current_user.role_set:
         return redirect(url_for("certification.index"))
+    if current_user.has_role(Role.APPROVER) and Role.APPROVER.value in current_user.role_set:
+        return approvals()
+    return suppliers_page()
+
+
+@bp.get("/suppliers")
+@login_required
+def suppliers_page():
     db = get_db()
     org = current_user.organisation
+    day = agreements.local_day(utcnow(), gateway().settings.tz)
     return render_template(
         "home.html",
         suppliers=accounts.list_suppliers(db, org),
+        choices={s.id: agreements.valid_on(db, s, day) for s in accounts.list_suppliers(db, org)},
         requisitions=_visible_requisitions()[:10],
     )
 
 
-def _visible_requisitions():  # type: ignore[no-untyped-def]
+@bp.get("/approvals")
+@login_required
+def approvals():
+    if not current_user.has_role(Role.APPROVER):
+        abort(403, description="Only an approver has an approval queue.")
+    queue = requisitions.approval_queue(get_db(), current_user.organisation_id)
+    return render_template("approvals.html", queue=queue)
+
+
+def _visible_requisitions():
     user = current_user
     everyone = user.has_role(Role.APPROVER) or user.has_role(Role.ADMIN)
     return requisitions.list_for(get_db(), user.organisation_id,
@@ -39,7 +65,7 @@ def _visible_requisitions():  # type: ignore[no-untyped-def]
 
 @bp.post("/punchout/start")
 @login_required
-def start():  # type: ignore[no-untyped-def]
+def start():
     if not current_user.has_role(Role.BUYER):
         abort(403, description="Only buyers can punch out to a supplier.")
     db = get_db()
@@ -59,34 +85,54 @@ def start():  # type: ignore[no-untyped-def]
     session = punchout_flow.start_session(
         gateway(), db, user=current_user, supplier=supplier, base_url=base_url(),
         operation=operation, requisition_id=req_id,
-        remote_addr=request.remote_addr,
+        remote_addr=request.remote_addr, agreement=request.form.get("agreement") or None,
     )
     return redirect(session.start_url or url_for("buyer.home"), code=303)
 
 
 @bp.get("/requisitions")
 @login_required
-def requisition_list():  # type: ignore[no-untyped-def]
+def requisition_list():
     return render_template("requisitions.html", requisitions=_visible_requisitions())
 
 
 @bp.get("/requisitions/<int:req_id>")
 @login_required
-def requisition(req_id: int):  # type: ignore[no-untyped-def]
+def requisition(req_id: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not (
         current_user.has_role(Role.APPROVER) or current_user.has_role(Role.ADMIN)
     ):
         abort(404, description=f"requisition {req_id} not found")
+    return _requisition_page(req)
+
+
+def _requisition_page(req, error: str | None = None, status: int = 200):
     data = requisitions.requisition_dict(req)
     return render_template("requisition.html", req=req, data=data,
                            warnings=json.loads(req.warnings_json or "[]"),
-                           notice=request.args.get("notice"))
+                           notice=request.args.get("notice"), error=error,
+                           next_step=lifecycle.next_step(req),
+                           is_approver=current_user.has_role(Role.APPROVER)
+                           and req.user_id != current_user.id), status
+
+
+def _act(req, action, notice: str):
+    """Run a lifecycle action; a refused one shows the requisition again with the reason and
+    its 4xx status."""
+    db = get_db()
+    try:
+        action()
+        db.commit()
+    except ServiceError as exc:
+        db.rollback()
+        return _requisition_page(req, error=exc.message, status=exc.http_status)
+    return redirect(url_for("buyer.requisition", req_id=req.id, notice=notice), code=303)
 
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @login_required
-def session_page(session_id: int):  # type: ignore[no-untyped-def]
+def session_page(session_id: int):
     db = get_db()
     session = db.scalar(select(PunchoutSession).where(
         PunchoutSession.id == session_id,
@@ -97,7 +143,7 @@ def session_page(session_id: int):  # type: ignore[no-untyped-def]
     return render_template("session.html", s=punchout_flow.session_dict(session))
 
 
-def _own_or_approver(req_id: int):  # type: ignore[no-untyped-def]
+def _own_or_approver(req_id: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
         abort(404, description=f"requisition {req_id} not found")
@@ -106,29 +152,76 @@ def _own_or_approver(req_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requisitions/<int:req_id>/submit")
 @login_required
-def submit(req_id: int):  # type: ignore[no-untyped-def]
+def submit(req_id: int):
     req = _own_or_approver(req_id)
-    if req.user_id != current_user.id:
-        abort(403, description="Only the buyer who made the requisition can submit it.")
-    requisitions.submit(req, user_id=current_user.id)
-    get_db().commit()
-    return redirect(url_for("buyer.requisition", req_id=req.id,
-                            notice="Submitted for approval."), code=303)
+    actor = lifecycle.Actor.of_user(current_user)
+    return _act(req, lambda: lifecycle.submit(req, actor), "Submitted for approval.")
+
+
+@bp.post("/requisitions/<int:req_id>/cancel")
+@login_required
+def cancel(req_id: int):
+    req = _own_or_approver(req_id)
+    actor = lifecycle.Actor.of_user(current_user)
+    return _act(req, lambda: lifecycle.cancel(req, actor), "Cancelled.")
+
+
+@bp.post("/requisitions/<int:req_id>/delivery")
+@login_required
+def delivery(req_id: int):
+    req = _own_or_approver(req_id)
+    values: dict[str, str | None] = {name: request.form.get(name, "")
+                                     for name in requisitions.DELIVERY_FIELDS}
+    return _act(req, lambda: requisitions.update_delivery(req, values,
+                                                          user_id=current_user.id),
+                "Delivery details saved.")
+
+
+def _form_decisions(req) -> list[lifecycle.LineDecision]:
+    """The per-line choices of the approval form: ``line-<n>`` = accept | refuse, with an
+    optional ``note-<n>``; "accept all flagged" accepts every line still undecided."""
+    decisions = []
+    accept_all = request.form.get("action") == "accept_all"
+    for line in req.lines:
+        if line.action != "flag":
+            continue
+        choice = request.form.get(f"line-{line.line_no}", "")
+        note = request.form.get(f"note-{line.line_no}", "")
+        if choice in ("accept", "refuse"):
+            decision = Decision.ACCEPTED if choice == "accept" else Decision.REFUSED
+            decisions.append(lifecycle.LineDecision(line.line_no, decision, note))
+        elif accept_all and line.approval is None:
+            decisions.append(lifecycle.LineDecision(line.line_no, Decision.ACCEPTED, note))
+    return decisions
 
 
 @bp.post("/requisitions/<int:req_id>/decide")
 @login_required
-def decide(req_id: int):  # type: ignore[no-untyped-def]
-    if not current_user.has_role(Role.APPROVER):
-        abort(403, description="Only an approver can approve or reject a requisition.")
+def decide(req_id: int):
+    """The approver's form: decide flagged lines, and approve or reject."""
     req = _own_or_approver(req_id)
-    note = request.form.get("note", "")[:2000]
-    if request.form.get("decision") == "reject":
-        requisitions.reject(req, user_id=current_user.id, note=note)
-        notice = "Rejected."
-    else:
-        accepted = {n for n in map(form_id, request.form.getlist("accept_line")) if n}
-        requisitions.approve(req, user_id=current_user.id, accepted_lines=accepted, note=note)
-        notice = "Approved."
-    get_db().commit()
-    return redirect(url_for("buyer.requisition", req_id=req.id, notice=notice), code=303)
+    actor = lifecycle.Actor.of_user(current_user)
+    action = request.form.get("action") or request.form.get("decision") or "save"
+    note = request.form.get("note", "")
+    decisions = _form_decisions(req)
+
+    def run() -> None:
+        if action == "reject":
+            lifecycle.reject(req, actor, note)
+            return
+        if decisions:
+            lifecycle.decide(req, actor, decisions)
+        elif action in ("save", "accept_all"):
+            lifecycle.decide(req, actor, decisions)  # refuses: nothing chosen
+        if action == "approve":
+            lifecycle.approve(get_db(), req, actor, payload_host=_payload_host(), note=note)
+
+    notices = {"reject": "Rejected.", "approve": "Approved: the order is on its way.",
+               "accept_all": "Every flagged line accepted.", "save": "Decisions saved."}
+    return _act(req, run, notices.get(action, "Saved."))
+
+
+def _payload_host() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(base_url()).hostname or "punchout"

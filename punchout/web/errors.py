@@ -26,7 +26,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, *, title: str | None = None,
-                   requisition_id: int | None = None):  # type: ignore[no-untyped-def]
+                   requisition_id: int | None = None):
     if wants_json():
         payload: dict[str, object] = {"error": code, "message": message}
         if requisition_id is not None:
@@ -38,7 +38,7 @@ def error_response(status: int, code: str, message: str, *, title: str | None = 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
-    def _service_error(exc: ServiceError):  # type: ignore[no-untyped-def]
+    def _service_error(exc: ServiceError):
         req_id = exc.requisition_id if isinstance(exc, Conflict) else None
         titles = {409: "Already received", 410: "Expired", 413: "Too large",
                   502: "The supplier did not answer as expected",
@@ -48,20 +48,20 @@ def init_app(app: Flask) -> None:
                               title=titles.get(exc.http_status), requisition_id=req_id)
 
     @app.errorhandler(RequestEntityTooLarge)
-    def _too_large(exc: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    def _too_large(exc: RequestEntityTooLarge):
         limit = app.config.get("MAX_CONTENT_LENGTH")
         return error_response(413, "payload_too_large",
                               f"The request body is larger than the limit of {limit} bytes.",
                               title="Too large")
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(exc: HTTPException):
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "invalid_request"),
                               exc.description or exc.name, title=exc.name)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal_error",
                               "The gateway hit an unexpected error. It was logged; try again "

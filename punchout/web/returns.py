@@ -12,6 +12,7 @@ import sys
 from flask import Blueprint, redirect, request, url_for
 
 from punchout.services import punchout_flow
+from punchout.services.return_link import RETURN_PATH
 from punchout.web.db import gateway, get_db
 
 bp = Blueprint("returns", __name__)
@@ -36,8 +37,8 @@ def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
     return body, False, None
 
 
-@bp.route(punchout_flow.RETURN_PATH + "<token>", methods=["POST", "GET"])
-def basket_return(token: str):  # type: ignore[no-untyped-def]
+@bp.route(RETURN_PATH + "<token>", methods=["POST", "GET"])
+def basket_return(token: str):
     gw = gateway()
     body, too_large, declared = _read_body(gw.settings.max_body)
     content_type = request.content_type
