@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         buyer,
         certification,
         csrf,
+        edge,
         errors,
         health,
         oci_pages,
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     )
     from punchout.web.db import close_db
 
+    edge.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)

@@ -49,7 +49,9 @@ def api_org() -> Organisation:
 
 
 def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    # force: any Content-Type; a body that is not JSON, nests too deep or holds unsafe text is
+    # a 400 with the reason (the app's JSON provider is textguard.load_json).
+    data = request.get_json(force=True)
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object (Content-Type: application/json)")
     return data
