@@ -74,6 +74,8 @@ class Settings:
     testing: bool = False
     #: The cXML DTD certification runs validate with (``PUNCHOUT_CXML_DTD``).
     cxml_dtd: Path | None = None
+    #: Where order channel ``peppol`` hands Order 3 documents to the access point.
+    peppol_outbox: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -139,6 +141,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         max_body=_int(env, "PUNCHOUT_MAX_BODY", DEFAULT_MAX_BODY),
         timezone=timezone,
         cxml_dtd=default_cxml_dtd(env),
+        peppol_outbox=Path(env["PUNCHOUT_PEPPOL_OUTBOX"].strip())
+        if env.get("PUNCHOUT_PEPPOL_OUTBOX", "").strip() else None,
         smtp_url=_smtp_url(env.get("PUNCHOUT_SMTP_URL", "").strip()),
         mail_from=env.get("PUNCHOUT_MAIL_FROM", "").strip(),
         order_attempts=_int(env, "PUNCHOUT_ORDER_ATTEMPTS", 6),

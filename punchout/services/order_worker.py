@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session
 from punchout.persistence.models import RequisitionStatus
 from punchout.persistence.orders import AttemptOutcome, Order, OrderAttempt, OrderStatus
 from punchout.persistence.types import utcnow
-from punchout.services import order_documents
+from punchout.services import (
+    order_documents,
+    peppol_channel,  # noqa: F401 (registers channel peppol)
+)
 from punchout.services.context import Gateway
 from punchout.services.lifecycle import transition
 from punchout.services.order_channels import ChannelContext, Delivery, deliver

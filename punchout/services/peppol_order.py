@@ -31,6 +31,7 @@ from punchout.peppol import (
 )
 from punchout.peppol.basket import CONTRACT as CONTRACT_EXTRA
 from punchout.peppol.basket import GTIN, extras_classifications, extras_tax, extras_value
+from punchout.peppol.ubl import valid_swedish_org_number
 from punchout.persistence.models import (
     Agreement,
     Organisation,
@@ -72,7 +73,13 @@ def order_document(db: Session, req: Requisition, *, tz: ZoneInfo | None = None)
     number = order_number(org, req.id)
     order = build_order(db, req, org, number, tz=tz)
     xml = write_order(order)
-    return OrderDocument(number, xml, tuple(str(problem) for problem in order_problems(xml)))
+    problems = [str(problem) for problem in order_problems(xml)]
+    for party in (order.buyer, order.seller):
+        scheme, _, number_ = (party.endpoint or "").partition(":")
+        if scheme == SWEDISH_ORG and not valid_swedish_org_number(number_):
+            problems.append(f"{party.endpoint} is not a valid Swedish organisation number "
+                            "(PEPPOL-COMMON-R049: ten digits with a Luhn check digit)")
+    return OrderDocument(number, xml, tuple(problems))
 
 
 def build_order(db: Session, req: Requisition, org: Organisation, number: str, *,

@@ -148,9 +148,9 @@ def get_order_xml(req_id: int) -> Response:
     """The Peppol BIS Order 3 of an approved requisition, whatever the supplier's channel."""
     from punchout.services.peppol_order import order_document
 
-    org: Organisation = g.api_org
     db = get_db()
-    document = order_document(db, requisitions.get(db, org.id, req_id), tz=gateway().settings.tz)
+    document = order_document(db, requisitions.get(db, g.api_org_id, req_id),
+                              tz=gateway().settings.tz)
     response = Response(document.xml, content_type="application/xml; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
     return response

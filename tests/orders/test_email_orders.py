@@ -48,7 +48,10 @@ def test_email_order_arrives_with_text_html_and_csv(app, gateway, settings, mail
     assert "Summa / Total (exkl. moms / excl. VAT): 417.50 SEK" in text
     html = msg.get_body(("html",)).get_content()
     assert "<caption>Rader / Lines</caption>" in html and "&lt;Ref kind=" in html
-    (attachment,) = list(msg.iter_attachments())
+    attachment, peppol = list(msg.iter_attachments())
+    assert peppol.get_filename() == f"{order.order_number}.xml"  # the Peppol BIS Order 3
+    assert peppol.get_content_type() == "application/xml"
+    assert f"<cbc:ID>{order.order_number}</cbc:ID>".encode() in peppol.get_payload(decode=True)
     assert attachment.get_filename() == f"{order.order_number}.csv"
     assert attachment.get_content_type() == "text/csv"
     content = attachment.get_payload(decode=True).decode("utf-8-sig")

@@ -13,8 +13,8 @@ ORDER_URL = f"{SHOP_URL}/cxml/order"
 AUX_WITH_MARKUP = '<Ref kind="färg">Blå &amp; grön</Ref>'
 #: A text aux ID with characters that need escaping.
 AUX_TEXT = "Storlek Ö & <7>"
-ORG_DETAILS = {"code": "TK", "legal_name": "Testkommun", "org_number": "2120001234",
-               "peppol_id": "0007:2120001234", "buyer_reference": "KS-ref-17",
+ORG_DETAILS = {"code": "TK", "legal_name": "Testkommun", "org_number": "2120001231",
+               "peppol_id": "0007:2120001231", "buyer_reference": "KS-ref-17",
                "invoice_street": "Box 100", "invoice_postcode": "111 11",
                "invoice_city": "Teststad", "invoice_country": "SE",
                "delivery_street": "Storgatan 1", "delivery_postcode": "111 22",
@@ -22,14 +22,14 @@ ORG_DETAILS = {"code": "TK", "legal_name": "Testkommun", "org_number": "21200012
 
 
 def configure_orders(gateway, channel: str = "cxml", *, details: bool = True,  # type: ignore[no-untyped-def]
-                     order_email: str | None = None) -> None:
+                     order_email: str | None = None, peppol_id: str | None = None) -> None:
     with gateway.session_factory() as db:
         org = accounts.find_org(db, None)
         if details:
             org_details.update_details(db, org, ORG_DETAILS)
         supplier = accounts.find_supplier(db, org, "Kontorsgrossisten")
         supplier_orders.save_order_settings(db, supplier, supplier_orders.OrderSettings(
-            channel, ORDER_URL if channel == "cxml" else None, order_email))
+            channel, ORDER_URL if channel == "cxml" else None, order_email, peppol_id))
         db.commit()
 
 
