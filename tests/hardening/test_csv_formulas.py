@@ -12,10 +12,10 @@ from punchout.cli import main
 from punchout.textguard import spreadsheet_text
 from testkit.agreements import add_agreement
 
-HOSTILE = ('supplier_part_id;unit;price;description;manufacturer_part_id\n'
-           '"=cmd|\' /C calc\'!A0";XPK;1,00;"=HYPERLINK(""http://evil.example"",""x"")";"+1+1"\n'
-           '"@SUM(A1)";XPK;2,00;"-2+3";"\tx"\n'
-           'KG-1;XPK;3,00;Vanligt papper;ABC\n').encode()
+HOSTILE = (b'supplier_part_id;unit;price;description;manufacturer_part_id\n'
+           b'"=cmd|\' /C calc\'!A0";XPK;1,00;"=HYPERLINK(""http://evil.example"",""x"")";"+1+1"\n'
+           b'"@SUM(A1)";XPK;2,00;"-2+3";"\tx"\n'
+           b'KG-1;XPK;3,00;Vanligt papper;ABC\n')
 
 
 @pytest.mark.parametrize("value,expected", [
