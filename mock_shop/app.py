@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, g, jsonify
 
-from . import cxml_views, oci_views, peppol_views, testapi, views
+from . import cxml_views, oci_views, orders, peppol_views, testapi, views
 from .catalogue import DEFAULT_CATALOGUE, fmt_decimal, fmt_money, load_catalogue, round_ore
 from .credentials import parse_credentials
 from .faults import get_fault
@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "MOCK_SHOP_PEPPOL_NAME": "Kontorsgrossisten AB",
     "MOCK_SHOP_PEPPOL_CONTRACT": "RAM-2026-019",
     "MOCK_SHOP_PEPPOL_UNCONTRACTED": "KG-1501,KG-1502,KG-1503,KG-1504",
+    #: A folder of .eml files (the demo's SMTP sink) whose orders ``/orders`` shows.
+    "MOCK_SHOP_MAILDIR": None,
     **OCI_DEFAULTS,
 }
 
@@ -123,6 +125,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(peppol_views.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(testapi.bp)
+    app.register_blueprint(orders.bp)
     app.add_template_filter(_money, "money")
     app.add_template_filter(lambda amount: _money(round_ore(amount)), "money_amount")
     app.add_template_filter(_qty, "qty")
@@ -132,7 +135,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def healthz() -> Response:
         return jsonify({"status": "ok"})
 
+    _content_security_policy(app)
     return app
+
+
+def _content_security_policy(app: Flask) -> None:
+    """The shop's pages run no inline script but the auto-submitting transfer forms, which
+    carry this response's nonce, as a real shop under a strict CSP would."""
+
+    def csp_nonce() -> str:
+        if "csp_nonce" not in g:
+            g.csp_nonce = secrets.token_urlsafe(16)
+        return str(g.csp_nonce)
+
+    @app.context_processor
+    def _nonce() -> dict[str, Any]:
+        return {"csp_nonce": csp_nonce}
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self' 'nonce-{csp_nonce()}'; style-src 'self'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'none'")
+        return response
 
 
 def _money(value: Decimal) -> str:
