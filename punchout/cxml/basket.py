@@ -33,6 +33,8 @@ def basket_from_order_message(msg: PunchOutOrderMessage) -> Basket:
                 source_line=str(item.line_number) if item.line_number is not None else None,
                 url=d.url,
                 extrinsics=tuple((e.name, e.value) for e in d.extrinsics),
+                classifications=tuple((c.domain, c.code) for c in d.classifications),
+                description_lang=d.description_lang,
             )
         )
     return Basket(

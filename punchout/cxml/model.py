@@ -104,6 +104,10 @@ class PriceBasisQuantity:
     unit_of_measure: str
 
 
+#: Classification domains that carry UNSPSC codes: ``SPSC`` is what Amazon-style shops send.
+UNSPSC_DOMAINS = frozenset({"UNSPSC", "SPSC"})
+
+
 @dataclass(frozen=True)
 class Classification:
     domain: str
@@ -128,7 +132,7 @@ class ItemDetail:
     @property
     def unspsc(self) -> str | None:
         for c in self.classifications:
-            if c.domain.upper() == "UNSPSC" and c.code:
+            if c.domain.strip().upper() in UNSPSC_DOMAINS and c.code:
                 return c.code
         return None
 

@@ -33,6 +33,11 @@ class BasketLine:
     source_line: str | None = None
     url: str | None = None
     extrinsics: tuple[tuple[str, str], ...] = ()
+    #: Every classification as received: (domain or list ID, code), in order. Kept so that an
+    #: edit re-punch-out sends them back exactly (issue 10); ``unspsc`` is the one checked.
+    classifications: tuple[tuple[str, str], ...] = ()
+    #: The ``xml:lang`` of the description as received ("" when the sender sent it empty).
+    description_lang: str | None = None
 
     @property
     def total(self) -> Decimal:

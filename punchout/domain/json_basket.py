@@ -127,7 +127,8 @@ def verdict_answer(basket: Basket, verdict: BasketVerdict, agreement: str) -> di
             "source_line": line.source_line,
             "supplier_part_id": line.supplier_part_id,
             "supplier_part_auxiliary_id": line.supplier_part_auxiliary_id,
-            "description": line.description,
+            # A description given only as a ShortName is the line's description (issue 10).
+            "description": line.description or line.short_name or "",
             "unspsc": line.unspsc,
             "quantity": decimal_str(line.quantity),
             "unit": line.unit,

@@ -361,6 +361,10 @@ class RequisitionLine(Base):
     lead_time: Mapped[int | None] = mapped_column(Integer, nullable=True)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     extrinsics_json: Mapped[str] = mapped_column(Text, default="[]")
+    #: Every classification as received, ``[[domain, code], ...]`` (sent back on an edit).
+    classifications_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    #: The description's ``xml:lang`` as received (None: the basket had none, e.g. OCI).
+    description_lang: Mapped[str | None] = mapped_column(String(35), nullable=True)
     #: Verdict codes and reasons as JSON (filled by the agreement check; ``[]`` = unchecked).
     verdicts_json: Mapped[str] = mapped_column(Text, default="[]")
     action: Mapped[str | None] = mapped_column(String(10), nullable=True)

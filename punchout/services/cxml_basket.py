@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -39,12 +40,12 @@ def items_out_from_lines(
                 detail=ItemDetail(
                     unit_price=Money(line.unit_price, line.currency),
                     description=line.description,
+                    description_lang=(line.description_lang
+                                      if line.description_lang is not None else "sv"),
                     short_name=line.short_name,
                     unit_of_measure=line.unit,
                     price_basis_quantity=pbq,
-                    classifications=(
-                        (Classification("UNSPSC", line.unspsc),) if line.unspsc else ()
-                    ),
+                    classifications=_classifications(line),
                     manufacturer_part_id=line.manufacturer_part_id,
                     manufacturer_name=line.manufacturer_name,
                     lead_time=line.lead_time,
@@ -54,3 +55,16 @@ def items_out_from_lines(
             )
         )
     return tuple(items)
+
+
+def _classifications(line: RequisitionLine) -> tuple[Classification, ...]:
+    """The line's classifications exactly as the supplier sent them, else its UNSPSC code."""
+    try:
+        pairs = json.loads(line.classifications_json or "[]")
+    except ValueError:
+        pairs = []
+    kept = tuple(Classification(str(p[0]), str(p[1])) for p in pairs
+                 if isinstance(p, list) and len(p) == 2)
+    if kept:
+        return kept
+    return (Classification("UNSPSC", line.unspsc),) if line.unspsc else ()

@@ -72,6 +72,8 @@ def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | 
             and 0 <= line.lead_time <= MAX_LEAD_TIME_DAYS else None,
             "url": line.url,
             "extrinsics_json": json.dumps(list(line.extrinsics)),
+            "classifications_json": json.dumps([list(c) for c in line.classifications]),
+            "description_lang": _clip(line.description_lang, 35),
             "verdicts_json": json.dumps(reasons),
             "action": action,
             "agreed_unit_price": agreed.price if agreed else None,
@@ -179,7 +181,8 @@ def line_dict(line: RequisitionLine) -> dict[str, Any]:
         "source_line": line.source_line,
         "supplier_part_id": line.supplier_part_id,
         "supplier_part_auxiliary_id": line.supplier_part_auxiliary_id,
-        "description": line.description,
+        # A description given only as a ShortName is the line's description (issue 10).
+        "description": line.description or line.short_name or "",
         "unspsc": line.unspsc,
         "quantity": decimal_str(line.quantity),
         "unit": line.unit,
@@ -197,6 +200,10 @@ def line_dict(line: RequisitionLine) -> dict[str, Any]:
         "reasons": reasons,
         "agreed": agreed,
         "assortment_version": line.assortment_version_id,
+        # Whatever else the supplier sent for the line: cXML Extrinsics, OCI LONGTEXT and the
+        # NEW_ITEM fields without a column, a Peppol line's VAT, GTIN and classifications.
+        "extrinsics": [{"name": str(pair[0]), "value": str(pair[1])}
+                       for pair in json.loads(line.extrinsics_json or "[]")],
     }
 
 
