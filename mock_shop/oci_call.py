@@ -69,6 +69,8 @@ class OciContext:
     oci_version: str
     opi_version: str
     username: str
+    #: ``~`` parameters of the call itself (not inside HOOK_URL), as sent: echoed back too.
+    tilde_params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,7 @@ def read_call(
         oci_version=param(params, "OCI_VERSION").strip(),
         opi_version=param(params, "OPI_VERSION").strip(),
         username=username,
+        tilde_params=tuple((n, str(v)) for n, v in params.items() if n.startswith("~")),
     )
     return OciCall(
         context=context,

@@ -35,8 +35,12 @@ MAX_LENGTHS = {
     "EXT_CATEGORY_ID": 60,
     "EXT_PRODUCT_ID": 40,
 }
-#: Free text that may be shortened; every other field is a code or number and must fit as is.
-CLIPPED = frozenset({"DESCRIPTION", "MANUFACTCODE"})
+#: Free text that may be shortened (at a word boundary); every other field is a code or a
+#: number and must fit as is.
+CLIPPED = frozenset({"DESCRIPTION"})
+#: Left out when the value does not fit, rather than sent cut: MANUFACTCODE is a code, and a
+#: manufacturer's name cut to ten characters names nobody.
+OMITTED_WHEN_LONG = frozenset({"MANUFACTCODE"})
 
 THOUSANDTH = Decimal("0.001")
 HUNDREDTH = Decimal("0.01")
@@ -57,16 +61,32 @@ def oci_number(value: Decimal, *, min_decimals: int = 0) -> str:
 
 
 def price_and_unit(article: Article) -> tuple[str, str]:
-    """(PRICE, PRICEUNIT): the price per price basis, scaled by tens while it has > 3 decimals."""
-    scale = 0
-    while article.price.scaleb(scale) != article.price.scaleb(scale).quantize(THOUSANDTH):
-        scale += 1
-    price = article.price.scaleb(scale)
-    return oci_number(price, min_decimals=2), oci_number(article.basis.scaleb(scale))
+    """(PRICE, PRICEUNIT): the price per price basis, scaled by tens until it has at most two
+    decimals (27.4375 per kg is 2743.75 per 100 kg), as SAP buyers expect money; when that
+    would need a PRICEUNIT over its five digits, three decimals (OCI's limit) instead."""
+    for step in (HUNDREDTH, THOUSANDTH):
+        scale = 0
+        while article.price.scaleb(scale) != article.price.scaleb(scale).quantize(step):
+            scale += 1
+        unit = article.basis.scaleb(scale)
+        if len(fmt_decimal(unit)) <= MAX_LENGTHS["PRICEUNIT"] or step is THOUSANDTH:
+            return (oci_number(article.price.scaleb(scale), min_decimals=2),
+                    oci_number(unit))
+    raise AssertionError("unreachable")
 
 
 def clip(text: str, length: int) -> str:
-    return text[:length].rstrip()
+    """``text`` cut to ``length`` characters at the last word boundary (a single word longer
+    than ``length`` is cut inside it). The whole text goes in LONGTEXT."""
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    if text[length] != " " and " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    cut = cut.rstrip()
+    while cut and cut[-1] in ",;:—":  # a dangling separator, not a hyphen ("höj- och")
+        cut = cut[:-1].rstrip()
+    return cut
 
 
 def item_fields(number: int, article: Article, quantity: Decimal, vendor: str) -> list[Field]:
@@ -95,6 +115,8 @@ def item_fields(number: int, article: Article, quantity: Decimal, vendor: str) -
         limit = MAX_LENGTHS[name]
         if name in CLIPPED:
             value = clip(value, limit)
+        elif name in OMITTED_WHEN_LONG and len(value) > limit:
+            value = ""
         elif len(value) > limit:
             raise ValueError(f"{article.supplier_part_id}: {name} {value!r} is over {limit}")
         if value:
@@ -172,8 +194,16 @@ class OciForm:
 def hook_form(
     context: OciContext, method: str, items: Iterable[tuple[Article, Decimal]], vendor: str
 ) -> OciForm:
-    """The form back to HOOK_URL (no action and no echoed parameters when there is none)."""
+    """The form back to HOOK_URL (no action and no echoed parameters when there is none).
+
+    Echoed: HOOK_URL's own query parameters, then every ``~`` parameter that came as a call
+    parameter of its own (SAP SRM sends ``~OkCode``, ``~TARGET``, ``~CALLER`` so) and is not
+    already among them."""
     hook = context.hook
+    echoed = list(hook.params) if hook else []
+    if hook:
+        known = {name.lower() for name, _ in echoed}
+        echoed += [(n, v) for n, v in context.tilde_params if n.lower() not in known]
     return OciForm(
         action=hook.base if hook else "",
         method=method,
@@ -181,5 +211,5 @@ def hook_form(
         accept_charset=context.charset_label,
         page_charset=context.page_charset,
         codec=context.codec,
-        fields=basket_fields(hook.params if hook else (), items, vendor),
+        fields=basket_fields(echoed, items, vendor),
     )

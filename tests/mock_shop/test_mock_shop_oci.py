@@ -420,7 +420,8 @@ def test_checkout_form_posts_to_hook_url(client: FlaskClient) -> None:
     assert (lines[1]["CURRENCY"], lines[1]["PRICEUNIT"]) == ("SEK", "1")
     assert (lines[2]["PRICE"], lines[2]["PRICEUNIT"]) == ("189.00", "100")
     assert lines[2]["QUANTITY"] == "250"
-    assert lines[2]["VENDOR"] == "MOCK01" and lines[2]["MANUFACTCODE"] == "Skolstjärn"
+    assert lines[2]["VENDOR"] == "MOCK01"
+    assert "MANUFACTCODE" not in lines[2]  # "Skolstjärnan" does not fit: left out, not cut
     assert lines[2]["MATGROUP"] == lines[2]["EXT_CATEGORY_ID"] == "44121706"
     assert lines[2]["EXT_SCHEMA_TYPE"] == "UNSPSC" and lines[2]["LEADTIME"] == "3"
     assert "MATNR" not in lines[1]
@@ -499,16 +500,20 @@ def test_long_multibyte_text_goes_to_longtext(odd_client: FlaskClient) -> None:
     lines = lines_of([tuple(p) for p in api_checkout(odd_client, token)["fields"]])  # type: ignore[misc]
     odd = lines[1]
     check_line(odd)
-    assert len(odd["DESCRIPTION"]) == 40 and LONG_TEXT.startswith(odd["DESCRIPTION"])
-    assert len(odd["DESCRIPTION"].encode("utf-8")) > 40  # counted in characters, not bytes
+    # Cut at a word boundary (issue 10): the 40th character falls inside "storlek".
+    assert odd["DESCRIPTION"] == "Överdragsöverall för städ, ÅÄÖ-märkt"
+    assert len(odd["DESCRIPTION"].encode("utf-8")) > len(odd["DESCRIPTION"])  # characters
     assert odd["LONGTEXT"] == LONG_TEXT
-    assert odd["MANUFACTCODE"] == "Ärligt Lån"
+    # A manufacturer's name that does not fit MANUFACTCODE is left out, not sent cut.
+    assert "MANUFACTCODE" not in odd
     assert odd["MANUFACTMAT"] == "M" * 40
-    assert (odd["PRICE"], odd["PRICEUNIT"], odd["QUANTITY"]) == ("1234567.125", "1000", "99999")
+    # 1234567.125 per 1000 has three decimals: two by a larger price unit.
+    assert (odd["PRICE"], odd["PRICEUNIT"], odd["QUANTITY"]) == ("12345671.25", "10000",
+                                                                 "99999")
     assert odd["LEADTIME"] == "12345"
     cheap = lines[2]
-    # 0.0625 has four decimals: stated exactly per 10 instead of rounded.
-    assert (cheap["PRICE"], cheap["PRICEUNIT"]) == ("0.625", "10")
+    # 0.0625 has four decimals: stated exactly, with two, per 100 instead of rounded.
+    assert (cheap["PRICE"], cheap["PRICEUNIT"]) == ("6.25", "100")
 
 
 def test_numbers_in_oci_format(client: FlaskClient) -> None:
@@ -520,9 +525,10 @@ def test_numbers_in_oci_format(client: FlaskClient) -> None:
     )
     lines = lines_of([tuple(p) for p in api_checkout(client, token)["fields"]])  # type: ignore[misc]
     assert [lines[n]["QUANTITY"] for n in (1, 2, 3, 4)] == ["1.25", "0.2", "1500", "12"]
-    # 27.4375 SEK/kg has four decimals: 274.375 SEK per 10 kg, exact.
-    assert (lines[1]["PRICE"], lines[1]["PRICEUNIT"], lines[1]["UNIT"]) == ("274.375", "10", "KGM")
-    assert (lines[2]["PRICE"], lines[2]["PRICEUNIT"]) == ("4.375", "1")
+    # 27.4375 SEK/kg has four decimals: 2743.75 SEK per 100 kg, exact, with two decimals.
+    assert (lines[1]["PRICE"], lines[1]["PRICEUNIT"], lines[1]["UNIT"]) == ("2743.75", "100",
+                                                                            "KGM")
+    assert (lines[2]["PRICE"], lines[2]["PRICEUNIT"]) == ("43.75", "10")
     assert lines[3]["PRICEUNIT"] == "1000"
     assert lines[4]["PRICE"] == "1649.00"  # no thousands separator
     for line in lines.values():
@@ -804,3 +810,13 @@ def test_oci_badge_on_every_page(client: FlaskClient) -> None:
     assert client.get("/healthz").status_code == 200
     open_oci_shop(client)
     assert "OCI 4.0" in client.get("/article/KG-1001").get_data(True)
+
+
+def test_tilde_parameters_of_the_call_itself_are_echoed(client: FlaskClient) -> None:
+    """SAP SRM sends ~OkCode, ~TARGET and ~CALLER as call parameters of their own, not inside
+    HOOK_URL: they come back too, after HOOK_URL's own, without repeating one."""
+    token = api_start(client, HOOK_URL=f"{HOOK_BASE}?~CALLER=CTLG", **{
+        "~OkCode": "ADDI", "~TARGET": "_parent", "~caller": "SRM", "~Other": "x y"})
+    fields = [tuple(p) for p in api_checkout(client, token, cancel="1")["fields"]]
+    assert fields == [("~CALLER", "CTLG"), ("~OkCode", "ADDI"), ("~TARGET", "_parent"),
+                      ("~Other", "x y")]
