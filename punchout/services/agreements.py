@@ -180,11 +180,12 @@ def items_for_keys(db: Session, version: AssortmentVersion | None,
 
 
 def check_basket(db: Session, agreement: Agreement, basket: Basket, day: date,
-                 extra_problems: dict[int, list[str]] | None = None,
                  ) -> tuple[BasketVerdict, AssortmentVersion | None]:
+    """The pure check against the version in force on ``day`` (one indexed query for the
+    basket's part IDs). Codec problems travel on the lines themselves."""
     version = version_in_force(db, agreement.id, day)
     items = items_for_keys(db, version, basket_keys(basket))
-    return check(basket, rules_of(agreement), index_items(items), day, extra_problems), version
+    return check(basket, rules_of(agreement), index_items(items), day), version
 
 
 def local_day(moment: datetime, tz: object) -> date:

@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from punchout.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
+from punchout.errors import ErrorCode, InvalidRequest, NotFound, ServiceError, Unprocessable
 from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
-from punchout.services import accounts, lifecycle, punchout_flow, requisitions
+from punchout.services import accounts, basket_check, lifecycle, punchout_flow, requisitions
+from punchout.services.basket_input import BasketUnreadable
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
 
@@ -19,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 class Unauthorized(ServiceError):
-    code, http_status = "unauthorized", 401
+    code, http_status = ErrorCode.UNAUTHORIZED, 401
 
 
 def token_required(view):
@@ -137,30 +138,17 @@ def get_requisition(req_id: int):
 @token_required
 def check_basket():
     """Verdicts for a basket in JSON, cXML, or an OCI/cXML form body."""
-    from punchout.domain.json_basket import verdict_answer
-    from punchout.persistence.types import utcnow
-    from punchout.services import agreements
-    from punchout.services.basket_input import BasketUnreadable, read_basket
-
     org: Organisation = g.api_org
     gw = gateway()
     try:
-        basket_in = read_basket(request.get_data(), request.content_type,
-                                max_bytes=gw.settings.max_body)
+        checked = basket_check.check_basket_input(
+            get_db(), org.id, request.get_data(), request.content_type, tz=gw.settings.tz,
+            reference=request.args.get("agreement"), max_bytes=gw.settings.max_body)
     except BasketUnreadable as exc:
         raise InvalidRequest(f"unreadable basket: {exc}") from None
-    reference = request.args.get("agreement") or basket_in.agreement
-    if not reference:
-        raise InvalidRequest("name the agreement: ?agreement=REF or \"agreement\" in the JSON")
-    db = get_db()
-    try:
-        agreement = agreements.find(db, org.id, reference)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
-    day = agreements.local_day(utcnow(), gw.settings.tz)
-    verdict, _version = agreements.check_basket(db, agreement, basket_in.basket, day,
-                                                basket_in.problems)
-    return jsonify(verdict_answer(basket_in.basket, verdict, agreement.reference))
+    return jsonify(checked.answer())
 
 
 def _actor(data: dict[str, Any]) -> lifecycle.Actor:
