@@ -56,6 +56,7 @@ from punchout.formdata import RawField, TooManyFields, decode_text, python_codec
 from punchout.oci.errors import OciError
 from punchout.oci.fields import MAX_LENGTHS, NEW_ITEM_PREFIX, OciField, lookup_field
 from punchout.safexml import DEFAULT_MAX_BYTES, XMLSecurityError, XMLSyntaxError, parse_untrusted
+from punchout.textguard import scrub_text
 
 #: Default cap on the number of form fields in one body (a basket of 300 lines with every field
 #: is about 10 000 fields).
@@ -448,6 +449,17 @@ def _charset_names(codec: str, label: str) -> str:
     return "UTF-8" if codec == "utf-8" else f"UTF-8 or {label}"
 
 
+def _scrubbed(pair: _Pair) -> _Pair:
+    """The pair without NUL or lone surrogates (textguard's rule for basket text): the line
+    keeps the reason as a problem, so it becomes ``invalid_line`` and the basket stays usable."""
+    name, _ = scrub_text(pair.name)
+    value, reason = scrub_text(pair.value)
+    if reason is None and name == pair.name:
+        return pair
+    return replace(pair, name=name, value=value,
+                   decode_problem=pair.decode_problem or reason)
+
+
 # --- from fields to lines --------------------------------------------------------------------
 
 
@@ -475,7 +487,7 @@ def _assemble(
     xml_raw: bytes | None = None
     xml_type: str | None = None
 
-    for pair in pairs:
+    for pair in map(_scrubbed, pairs):
         name = pair.name.strip()
         upper = name.upper()
         if upper == XML_DOCUMENT_FIELD.upper():

@@ -39,10 +39,9 @@ def check_basket_against(db: Session, organisation_id: int, reference: str, bask
                          tz: tzinfo, day: date | None = None) -> CheckedBasket:
     """Verdicts for ``basket`` against the organisation's agreement ``reference`` on ``day``
     (default: today in ``tz``). Raises NotFound for an unknown reference."""
-    agreement = agreements.find(db, organisation_id, reference)
     on = day if day is not None else agreements.local_day(utcnow(), tz)
-    verdict, _version = agreements.check_basket(db, agreement, basket, on)
-    return CheckedBasket(agreement.reference, basket, verdict, on)
+    result = agreements.check_by_reference(db, organisation_id, reference, basket, on)
+    return CheckedBasket(result.reference, basket, result.verdict, on)
 
 
 def check_basket_input(db: Session, organisation_id: int, data: bytes,

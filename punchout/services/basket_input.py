@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from punchout.cxml import CXMLError, parse_order_message, read_basket_form_fields
@@ -12,6 +11,7 @@ from punchout.domain.json_basket import JsonBasketError, parse_json_basket
 from punchout.errors import InvalidInput
 from punchout.formdata import FormBodyError, raw_fields
 from punchout.oci import OciError, parse_oci_body
+from punchout.textguard import JsonInputError, load_json
 
 
 class BasketUnreadable(InvalidInput):
@@ -39,9 +39,9 @@ def read_basket(data: bytes, content_type: str | None = None, *,
     ctype = (content_type or "").split(";")[0].strip().lower()
     if body[:1] == b"{" or ctype == "application/json":
         try:
-            doc = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BasketUnreadable(f"not valid JSON: {exc}") from None
+            doc = load_json(body)
+        except JsonInputError as exc:
+            raise BasketUnreadable(str(exc)) from None
         try:
             basket, agreement = parse_json_basket(doc)
         except JsonBasketError as exc:

@@ -33,15 +33,26 @@ def token_required(view):
         identity = gateway().tokens.verify(token.strip())
         if identity is None:
             raise Unauthorized("the API token is unknown, revoked or expired")
-        g.api_org = get_db().get(Organisation, identity.organisation_id)
+        g.api_org_id = identity.organisation_id
         g.api_token = identity
         return view(*args, **kwargs)
 
     return wrapper
 
 
+def api_org() -> Organisation:
+    """The token's organisation, loaded when a view needs more than its id (``g.api_org_id``):
+    the check API needs only the id, and skips the query."""
+    org = get_db().get(Organisation, g.api_org_id)
+    if org is None:
+        raise Unauthorized("the API token's organisation no longer exists")
+    return org
+
+
 def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    # force: any Content-Type; a body that is not JSON, nests too deep or holds unsafe text is
+    # a 400 with the reason (the app's JSON provider is textguard.load_json).
+    data = request.get_json(force=True)
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object (Content-Type: application/json)")
     return data
@@ -69,7 +80,7 @@ def openapi():
 @token_required
 def create_session():
     data = _json_body()
-    org: Organisation = g.api_org
+    org = api_org()
     db = get_db()
     supplier_name = _opt_str(data, "supplier")
     email = _opt_str(data, "user")
@@ -102,18 +113,17 @@ def create_session():
 @bp.get("/punchout/sessions")
 @token_required
 def list_sessions():
-    org: Organisation = g.api_org
-    rows = get_db().scalars(select(PunchoutSession).where(
-        PunchoutSession.organisation_id == org.id).order_by(PunchoutSession.id.desc()).limit(200))
+    rows = get_db().scalars(select(PunchoutSession)
+                            .where(PunchoutSession.organisation_id == g.api_org_id)
+                            .order_by(PunchoutSession.id.desc()).limit(200))
     return jsonify({"sessions": [punchout_flow.session_dict(s) for s in rows]})
 
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @token_required
 def get_session(session_id: int):
-    org: Organisation = g.api_org
     session = get_db().get(PunchoutSession, session_id)
-    if session is None or session.organisation_id != org.id:
+    if session is None or session.organisation_id != g.api_org_id:
         raise NotFound(f"punch-out session {session_id} not found")
     return jsonify(punchout_flow.session_dict(session))
 
@@ -121,8 +131,7 @@ def get_session(session_id: int):
 @bp.get("/requisitions")
 @token_required
 def list_requisitions():
-    org: Organisation = g.api_org
-    rows = requisitions.list_for(get_db(), org.id)
+    rows = requisitions.list_for(get_db(), g.api_org_id)
     return jsonify({"requisitions": [requisitions.requisition_dict(r, with_lines=False)
                                       for r in rows]})
 
@@ -130,19 +139,18 @@ def list_requisitions():
 @bp.get("/requisitions/<int:req_id>")
 @token_required
 def get_requisition(req_id: int):
-    org: Organisation = g.api_org
-    return jsonify(requisitions.requisition_dict(requisitions.get(get_db(), org.id, req_id)))
+    req = requisitions.get(get_db(), g.api_org_id, req_id)
+    return jsonify(requisitions.requisition_dict(req))
 
 
 @bp.post("/baskets/check")
 @token_required
 def check_basket():
     """Verdicts for a basket in JSON, cXML, or an OCI/cXML form body."""
-    org: Organisation = g.api_org
     gw = gateway()
     try:
         checked = basket_check.check_basket_input(
-            get_db(), org.id, request.get_data(), request.content_type, tz=gw.settings.tz,
+            get_db(), g.api_org_id, request.get_data(), request.content_type, tz=gw.settings.tz,
             reference=request.args.get("agreement"), max_bytes=gw.settings.max_body)
     except BasketUnreadable as exc:
         raise InvalidRequest(f"unreadable basket: {exc}") from None
@@ -153,7 +161,7 @@ def check_basket():
 
 def _actor(data: dict[str, Any]) -> lifecycle.Actor:
     """A token acts with every role; a ``user`` named in the body acts with that user's."""
-    org: Organisation = g.api_org
+    org = api_org()
     email = _opt_str(data, "user")
     if email is None:
         token = get_db().get(ApiToken, g.api_token.token_id)
@@ -186,9 +194,8 @@ def _decisions(data: dict[str, Any]) -> list[lifecycle.LineDecision]:
 
 
 def _lifecycle(req_id: int, action: str):
-    org: Organisation = g.api_org
     db = get_db()
-    req = requisitions.get(db, org.id, req_id)
+    req = requisitions.get(db, g.api_org_id, req_id)
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object")

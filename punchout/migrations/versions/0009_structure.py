@@ -1,7 +1,7 @@
 """requisition lines keep the unit as the supplier sent it beside its Rec 20 code
 
 Revision ID: 0009_structure
-Revises: 0005_orders
+Revises: 0006_hardening
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_structure"
-down_revision = "0005_orders"
+down_revision = "0006_hardening"
 branch_labels = None
 depends_on = None
 
