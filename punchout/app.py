@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     from punchout.web import (
         admin,
+        admin_orders,
         api,
         auth,
         buyer,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.register_blueprint(auth.bp)
     app.register_blueprint(buyer.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_orders.bp)
     app.register_blueprint(returns.bp)
     app.register_blueprint(oci_pages.bp)
     app.register_blueprint(certification.bp)

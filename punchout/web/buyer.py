@@ -109,7 +109,9 @@ def requisition(req_id: int):
 
 def _requisition_page(req, error: str | None = None, status: int = 200):
     data = requisitions.requisition_dict(req)
+    order = requisitions.order_of(req)
     return render_template("requisition.html", req=req, data=data,
+                           order_db_id=order.id if order is not None else None,
                            warnings=json.loads(req.warnings_json or "[]"),
                            notice=request.args.get("notice"), error=error,
                            next_step=lifecycle.next_step(req),
