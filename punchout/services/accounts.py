@@ -77,6 +77,26 @@ def create_user(db: Session, org: Organisation, email: str, password: str, roles
     return user
 
 
+def user_for_login_id(db: Session, login_id: str) -> User | None:
+    """The active user a login cookie names (``<id>.<session version>``), or None when the
+    version has moved on (logged out) or the cookie is of the old form."""
+    user_id, _, version = login_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 9:
+        return None
+    user = db.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def end_sessions(db: Session, user_id: int) -> None:
+    """Invalidate every login cookie of the user (logout; a password or role change)."""
+    user = db.get(User, user_id)
+    if user is not None:
+        user.session_version = (user.session_version or 1) + 1
+        db.commit()
+
+
 def authenticate(db: Session, email: str, password: str) -> User | None:
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:

@@ -14,8 +14,11 @@ from punchout.persistence.models import ApiToken, Decision, Organisation, Puncho
 from punchout.services import accounts, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
+from punchout.web.security import API_CALLS, API_FAILURES, api_token_key, limiter, refused
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+limiter.limit(API_CALLS, key_func=api_token_key, scope="api-token")(bp)
+limiter.limit(API_FAILURES, deduct_when=refused, scope="api-refused")(bp)
 
 
 class Unauthorized(ServiceError):
