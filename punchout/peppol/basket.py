@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from punchout.domain.basket import Basket, BasketLine, PriceBasis
+from punchout.domain.basket import Basket, BasketLine, BasketWarning, PriceBasis
 from punchout.domain.money import decimal_str
 from punchout.peppol.model import Cart, CartLine, Classification, TaxCategory
 
@@ -19,17 +19,20 @@ VAT_CATEGORY = "vat_category"
 VAT_PERCENT = "vat_percent"
 CONTRACTED = "contracted_item"
 CONTRACT = "contract_reference"
+#: The warning code of a broken BIS rule.
+BIS_RULE = "bis_rule"
 #: ``classification:<listID>`` or ``classification:<listID>:<listVersionID>``.
 CLASSIFICATION = "classification"
 _ONE = Decimal(1)
 
 
 def cart_to_basket(cart: Cart) -> Basket:
-    """One BasketLine per cart line, in order (invalid lines best effort: see ``problems``)."""
+    """One BasketLine per cart line, in order (an unusable line carries its ``problems``);
+    every BIS rule the cart breaks is a ``bis_rule`` warning."""
     return Basket(
         lines=tuple(_basket_line(line, cart.contract_reference) for line in cart.lines),
         currency=cart.currency,
-        rule_breaks=tuple(str(item) for item in cart.rule_breaks),
+        warnings=tuple(BasketWarning(BIS_RULE, str(item)) for item in cart.rule_breaks),
     )
 
 
@@ -59,6 +62,8 @@ def _basket_line(line: CartLine, contract: str | None) -> BasketLine:
         lead_time=line.lead_time_days,
         source_line=line.line_id or str(line.position),
         extrinsics=tuple(_extras(line, contract)),
+        classifications=tuple((item.list_id, item.code) for item in line.classifications),
+        problems=line.problems,
     )
 
 

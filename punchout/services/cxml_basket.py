@@ -29,7 +29,7 @@ def items_out_from_lines(
             pbq = PriceBasisQuantity(
                 quantity=line.price_basis_quantity,
                 conversion_factor=line.price_basis_conversion or Decimal(1),
-                unit_of_measure=line.price_basis_unit or line.unit,
+                unit_of_measure=line.price_basis_unit or line.unit_as_sent or line.unit,
             )
         items.append(
             Item(
@@ -43,7 +43,7 @@ def items_out_from_lines(
                     description_lang=(line.description_lang
                                       if line.description_lang is not None else "sv"),
                     short_name=line.short_name,
-                    unit_of_measure=line.unit,
+                    unit_of_measure=line.unit_as_sent or line.unit,
                     price_basis_quantity=pbq,
                     classifications=_classifications(line),
                     manufacturer_part_id=line.manufacturer_part_id,

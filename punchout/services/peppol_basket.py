@@ -3,27 +3,18 @@
 DESIGN.md: a cart is recognised by content, whatever the supplier's protocol says: a UBL
 ``Catalogue`` as a raw XML body, or base64/escaped in a form field (``peppol-base64``,
 ``peppol-urlencoded``, or the cXML field names, since some shops reuse their cXML form). It is
-read even when it breaks BIS rules; the breaks travel as the basket's ``rule_breaks``.
+read even when it breaks BIS rules; the breaks travel as the basket's ``bis_rule`` warnings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from punchout.cxml import read_basket_form_fields
 from punchout.domain.basket import Basket
 from punchout.formdata import FormBodyError, raw_fields
-from punchout.peppol import cart_to_basket, is_peppol_cart, line_problems, read_cart
+from punchout.peppol import cart_to_basket, is_peppol_cart, read_cart
 
 PEPPOL_FIELDS = ("peppol-base64", "peppol-urlencoded")
 CXML_FIELDS = ("cxml-base64", "cxml-urlencoded")
-
-
-@dataclass(frozen=True)
-class PeppolBasket:
-    basket: Basket
-    #: 1-based line position -> why the line cannot be used (it becomes an invalid line).
-    problems: dict[int, list[str]] = field(default_factory=dict)
 
 
 def cart_xml(body: bytes, content_type: str | None) -> bytes | None:
@@ -52,9 +43,6 @@ def cart_xml(body: bytes, content_type: str | None) -> bytes | None:
     return None
 
 
-def read_peppol_basket(xml: bytes, *, max_bytes: int) -> PeppolBasket:
+def read_peppol_basket(xml: bytes, *, max_bytes: int) -> Basket:
     """The domain basket of a cart; raises :class:`~punchout.peppol.PeppolError`."""
-    cart = read_cart(xml, max_bytes=max_bytes)
-    return PeppolBasket(cart_to_basket(cart),
-                        {position: list(reasons) for position, reasons in
-                         line_problems(cart).items()})
+    return cart_to_basket(read_cart(xml, max_bytes=max_bytes))

@@ -60,7 +60,9 @@ def test_rule_breaks_and_invalid_lines(name: str) -> None:
     assert set(line_problems(cart)) == invalid
     basket = cart_to_basket(cart)
     assert len(basket.lines) == len(cart.lines) >= 1
-    assert basket.rule_breaks == tuple(str(item) for item in cart.rule_breaks)
+    assert [(w.code, w.message) for w in basket.warnings] == [
+        ("bis_rule", str(item)) for item in cart.rule_breaks]
+    assert {n for n, line in enumerate(basket.lines, 1) if line.problems} == invalid
 
 
 @pytest.mark.parametrize("name", sorted(UNREADABLE))

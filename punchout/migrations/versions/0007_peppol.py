@@ -2,7 +2,7 @@
 line, kept as received so that an edit re-punch-out sends them back exactly
 
 Revision ID: 0007_peppol
-Revises: 0006_hardening
+Revises: 0009_structure
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_peppol"
-down_revision = "0006_hardening"
+down_revision = "0009_structure"
 branch_labels = None
 depends_on = None
 
