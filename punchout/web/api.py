@@ -82,7 +82,6 @@ def openapi():
 @token_required
 def create_session():
     data = _json_body()
-    org = api_org()
     db = get_db()
     supplier_name = _opt_str(data, "supplier")
     email = _opt_str(data, "user")
@@ -96,10 +95,10 @@ def create_session():
     ):
         raise InvalidRequest("'requisition' must be a requisition id (an integer)")
     try:
-        supplier = accounts.find_supplier(db, org, supplier_name)
-        user = accounts.find_user(db, org, email)
+        parties = accounts.start_parties(db, g.api_org_id, supplier_name, email)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
+    supplier, user = parties.supplier, parties.user
     if not user.active or not user.has_role(Role.BUYER):
         raise Unprocessable(f"user {user.email} may not punch out (not an active buyer)")
     session = punchout_flow.start_session(
