@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -110,6 +111,34 @@ def find_user(db: Session, org: Organisation, email: str) -> User:
     if user is None:
         raise NotFound(f"user {email} not found in {org.name}")
     return user
+
+
+@dataclass(frozen=True)
+class StartParties:
+    """Who takes part in a punch-out start: the organisation, its supplier and its user."""
+
+    organisation: Organisation
+    supplier: Supplier
+    user: User
+
+
+_START_PARTIES = select(Organisation, Supplier, User).where(
+    Organisation.id == bindparam("org"),
+    Supplier.organisation_id == Organisation.id, Supplier.name == bindparam("supplier"),
+    User.organisation_id == Organisation.id, User.email == bindparam("email"))
+
+
+def start_parties(db: Session, org_id: int, supplier_name: str, email: str) -> StartParties:
+    """The organisation, its supplier ``supplier_name`` and its user ``email`` in one query
+    (three were a fifth of an API start); NotFound naming what is missing."""
+    row = db.execute(_START_PARTIES, {"org": org_id, "supplier": supplier_name,
+                                      "email": email.strip().lower()}).one_or_none()
+    if row is not None:
+        return StartParties(*row)
+    org = db.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(f"organisation {org_id} not found")
+    return StartParties(org, find_supplier(db, org, supplier_name), find_user(db, org, email))
 
 
 def add_supplier(

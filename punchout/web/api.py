@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from punchout.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
+from punchout.errors import ErrorCode, InvalidRequest, NotFound, ServiceError, Unprocessable
 from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
-from punchout.services import accounts, lifecycle, punchout_flow, requisitions
+from punchout.services import accounts, basket_check, lifecycle, punchout_flow, requisitions
+from punchout.services.basket_input import BasketUnreadable
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
 from punchout.web.security import API_CALLS, API_FAILURES, api_token_key, limiter, refused
@@ -22,7 +23,7 @@ limiter.limit(API_FAILURES, deduct_when=refused, scope="api-refused")(bp)
 
 
 class Unauthorized(ServiceError):
-    code, http_status = "unauthorized", 401
+    code, http_status = ErrorCode.UNAUTHORIZED, 401
 
 
 def token_required(view):
@@ -82,7 +83,6 @@ def openapi():
 @token_required
 def create_session():
     data = _json_body()
-    org = api_org()
     db = get_db()
     supplier_name = _opt_str(data, "supplier")
     email = _opt_str(data, "user")
@@ -96,10 +96,10 @@ def create_session():
     ):
         raise InvalidRequest("'requisition' must be a requisition id (an integer)")
     try:
-        supplier = accounts.find_supplier(db, org, supplier_name)
-        user = accounts.find_user(db, org, email)
+        parties = accounts.start_parties(db, g.api_org_id, supplier_name, email)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
+    supplier, user = parties.supplier, parties.user
     if not user.active or not user.has_role(Role.BUYER):
         raise Unprocessable(f"user {user.email} may not punch out (not an active buyer)")
     session = punchout_flow.start_session(
@@ -149,27 +149,16 @@ def get_requisition(req_id: int):
 @token_required
 def check_basket():
     """Verdicts for a basket in JSON, cXML, or an OCI/cXML form body."""
-    from punchout.domain.json_basket import verdict_answer
-    from punchout.persistence.types import utcnow
-    from punchout.services import agreements
-    from punchout.services.basket_input import BasketUnreadable, read_basket
-
     gw = gateway()
     try:
-        basket_in = read_basket(request.get_data(), request.content_type,
-                                max_bytes=gw.settings.max_body)
+        checked = basket_check.check_basket_input(
+            get_db(), g.api_org_id, request.get_data(), request.content_type, tz=gw.settings.tz,
+            reference=request.args.get("agreement"), max_bytes=gw.settings.max_body)
     except BasketUnreadable as exc:
         raise InvalidRequest(f"unreadable basket: {exc}") from None
-    reference = request.args.get("agreement") or basket_in.agreement
-    if not reference:
-        raise InvalidRequest("name the agreement: ?agreement=REF or \"agreement\" in the JSON")
-    try:
-        result = agreements.check_by_reference(
-            get_db(), g.api_org_id, reference, basket_in.basket,
-            agreements.local_day(utcnow(), gw.settings.tz), basket_in.problems)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
-    return jsonify(verdict_answer(basket_in.basket, result.verdict, result.reference))
+    return jsonify(checked.answer())
 
 
 def _actor(data: dict[str, Any]) -> lifecycle.Actor:
