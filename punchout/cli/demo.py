@@ -68,13 +68,18 @@ def demo_settings(port: int, shop_port: int) -> Settings:
         encryption_key=env.get("PUNCHOUT_ENCRYPTION_KEY") or keys["encryption_key"],
         base_url=base.base_url or f"http://127.0.0.1:{port}",
         allowed_supplier_hosts=base.allowed_supplier_hosts or ("localhost",),
+        # The Peppol supplier's orders land here, as an access point would pick them up.
+        peppol_outbox=base.peppol_outbox or Path(DEMO_PEPPOL_OUTBOX),
     )
 
 
 DEMO_ORDER_EMAIL = "order@skolmaterialbolaget.example"
+DEMO_PEPPOL_OUTBOX = "instance/peppol-outbox"
 DEMO_ORG_DETAILS: dict[str, str | None] = {
-    "code": "DEMO", "legal_name": "Demo kommun", "org_number": "2120009999",
-    "peppol_id": "0007:2120009999", "buyer_reference": "Kommunstyrelsen 4410",
+    # A valid Swedish organisation number (Luhn): Peppol documents are checked for it
+    # (PEPPOL-COMMON-R049).
+    "code": "DEMO", "legal_name": "Demo kommun", "org_number": "2120009994",
+    "peppol_id": "0007:2120009994", "buyer_reference": "Kommunstyrelsen 4410",
     "invoice_street": "Box 1000", "invoice_postcode": "100 00", "invoice_city": "Demostad",
     "invoice_country": "SE", "delivery_street": "Stadshusgatan 1",
     "delivery_postcode": "100 01", "delivery_city": "Demostad", "delivery_country": "SE"}
@@ -124,6 +129,10 @@ def seed(gw: Gateway, shop_url: str) -> None:
             settings={"oci_method": "post",
                       "oci_params": {"USERNAME": DEMO_OCI_USER, "PASSWORD": DEMO_OCI_PASSWORD}})
         _seed_agreement(gw, db, org, peppol, DEMO_PEPPOL_AGREEMENT)
+        from punchout.services import supplier_orders
+
+        supplier_orders.save_order_settings(db, peppol, supplier_orders.OrderSettings(
+            "peppol", peppol_id="0007:5560000001"))
         _seed_orders(db, org, supplier, oci, shop_url)
         if db.scalar(select(User).where(User.email == DEMO_SUPPLIER_USER[0])) is None:
             accounts.create_user(db, org, *DEMO_SUPPLIER_USER, ["supplier"], name="Leverantör",

@@ -101,6 +101,7 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         assert back.status_code == 303, back.text
         req_page = browser.get(base + back.headers["Location"])
         assert "Kopieringspapper A4" in req_page.text and "RAM-2026-019" in req_page.text
+        _peppol_order_lands_in_the_outbox(base, req_page, tmp_path / "instance" / "peppol-outbox")
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -181,6 +182,31 @@ def _oci_order_goes_out_by_email(base: str, shop_base: str, fields: dict[str, st
     # The Peppol BIS Order 3 travels with every e-mail order (DESIGN.md, Orders out).
     assert mail["attachments"] == [f"DEMO-{req_id}.csv", f"DEMO-{req_id}.xml"]
     assert "KG-1001" in mail["text"]
+
+
+def _peppol_order_lands_in_the_outbox(base: str, req_page: requests.Response,
+                                      outbox: Path) -> None:
+    """Issue 10's "done when": the Peppol supplier's order leaves as a Peppol BIS Order 3
+    document, in the outbox the access point reads."""
+    req_id = int(re.search(r"/requisitions/(\d+)", req_page.url).group(1))
+    buyer = requests.Session()
+    _login(buyer, base, "buyer@demo.example", "demo-buyer")
+    page = buyer.get(f"{base}/requisitions/{req_id}")
+    assert buyer.post(f"{base}/requisitions/{req_id}/submit",
+                      data={"csrf_token": csrf_from(page.text)}).ok
+    approver = requests.Session()
+    _login(approver, base, "approver@demo.example", "demo-approver")
+    page = approver.get(f"{base}/requisitions/{req_id}")
+    r = approver.post(f"{base}/requisitions/{req_id}/decide", data={
+        "csrf_token": csrf_from(page.text), "action": "approve"})
+    assert r.status_code == 200 and "Approved" in r.text, r.text
+    document = outbox / f"DEMO-{req_id}.xml"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not document.exists():
+        time.sleep(0.3)
+    xml = document.read_text(encoding="utf-8")
+    assert "urn:fdc:peppol.eu:poacc:trns:order:3" in xml
+    assert f"<cbc:ID>DEMO-{req_id}</cbc:ID>" in xml and "KG-1001" in xml
 
 
 def _login(session: requests.Session, base: str, email: str, password: str) -> requests.Response:
