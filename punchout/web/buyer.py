@@ -6,10 +6,9 @@ import json
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from punchout.errors import InvalidRequest, ServiceError
-from punchout.persistence.models import Decision, PunchoutSession, Role, Supplier
+from punchout.errors import InvalidRequest, NotFound, ServiceError
+from punchout.persistence.models import Decision, Role
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, form_id, gateway, get_db
@@ -70,8 +69,8 @@ def start():
         abort(403, description="Only buyers can punch out to a supplier.")
     db = get_db()
     supplier_id = form_id(request.form.get("supplier_id"))
-    supplier = db.get(Supplier, supplier_id) if supplier_id else None
-    if supplier is None or supplier.organisation_id != current_user.organisation_id:
+    supplier = accounts.supplier_in_org(db, current_user.organisation_id, supplier_id)
+    if supplier is None:
         abort(404, description="That supplier does not exist.")
     operation = request.form.get("operation", "create")
     raw_req_id = request.form.get("requisition_id", "")
@@ -136,9 +135,10 @@ def _act(req, action, notice: str):
 @login_required
 def session_page(session_id: int):
     db = get_db()
-    session = db.scalar(select(PunchoutSession).where(
-        PunchoutSession.id == session_id,
-        PunchoutSession.organisation_id == current_user.organisation_id))
+    try:
+        session = punchout_flow.get_session(db, current_user.organisation_id, session_id)
+    except NotFound:
+        session = None
     if session is None or (session.user_id != current_user.id
                            and not current_user.has_role(Role.APPROVER)):
         abort(404, description=f"punch-out session {session_id} not found")
