@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -35,6 +35,7 @@ from punchout.errors import (
 from punchout.net.outbound import host_is_listed, strict_http_url
 from punchout.persistence.models import (
     Agreement,
+    Message,
     Organisation,
     PunchoutSession,
     Requisition,
@@ -383,14 +384,43 @@ def _note_failure(gw: Gateway, db: Session, msg_id: int, exc: Exception) -> None
         pass
 
 
+def reprocess(gw: Gateway, db: Session, message_id: int) -> ReturnResult:
+    """Run an archived basket left at "received" (a worker killed, the database gone) through
+    the same path as the endpoint, judged as of when it arrived. Idempotent: a message that
+    was processed already, or whose session has its basket, is refused with the reason."""
+    message = db.get(Message, message_id)
+    if message is None or message.kind != "basket" or message.direction != "in":
+        raise NotFound(f"archived basket {message_id} not found")
+    if message.outcome not in ("received", "failed"):
+        raise Conflict(f"message {message_id} was processed already ({message.outcome})")
+    session = db.get(PunchoutSession, message.session_id) if message.session_id else None
+    if session is None:
+        raise Unprocessable(f"message {message_id} names no punch-out session (it carried no "
+                            "valid token), so there is nothing to reprocess")
+    if message.truncated:
+        raise Unprocessable(f"message {message_id} was kept only in part")
+    try:
+        return _process_return(gw, db, session, message.id, message.body,
+                               message.content_type, False, received_at=message.created_at)
+    except ServiceError:
+        raise
+    except Exception as exc:
+        _note_failure(gw, db, message.id, exc)
+        raise
+
+
 def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: int,
-                    body: bytes, content_type: str | None, too_large: bool) -> ReturnResult:
+                    body: bytes, content_type: str | None, too_large: bool, *,
+                    received_at: datetime | None = None) -> ReturnResult:
     """Everything after the archive, in one commit: the same path for the endpoint and for
-    reprocessing. A refusal writes its reason and commits once too."""
+    reprocessing (``received_at``: when a reprocessed basket arrived; it is judged as of
+    then). A refusal writes its reason and commits once too."""
+    arrived = received_at or utcnow()
     refuse = _Refuser(db, msg_id, session)
-    _check_session_open(db, session, refuse, gw.settings.max_body if too_large else None)
+    _check_session_open(db, session, refuse, gw.settings.max_body if too_large else None,
+                        arrived)
     returned = _read_basket(gw, db, session, body, content_type, refuse)
-    verdict, version_id = _verdict(gw, db, session, returned)
+    verdict, version_id = _verdict(gw, db, session, returned, arrived)
     outcome, requisition_id = _apply(db, session, returned, verdict, version_id, refuse)
     session.returned_at = utcnow()
     session.error = None
@@ -425,7 +455,7 @@ class _Refuser:
 
 
 def _check_session_open(db: Session, session: PunchoutSession, refuse: _Refuser,
-                        too_large_limit: int | None) -> None:
+                        too_large_limit: int | None, arrived: datetime) -> None:
     """Refuse a basket that is too large, late, or not the session's first."""
     if too_large_limit is not None:
         refuse("body too large")
@@ -440,7 +470,7 @@ def _check_session_open(db: Session, session: PunchoutSession, refuse: _Refuser,
     if session.status in (SessionStatus.FAILED.value, SessionStatus.EXPIRED.value):
         refuse(f"session is {session.status}")
         raise Gone(f"This punch-out session is {session.status}; start a new one.")
-    if utcnow() > session.expires_at:
+    if arrived > session.expires_at:
         session.status = SessionStatus.EXPIRED.value
         refuse("session expired")
         raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.")
@@ -465,15 +495,15 @@ def _read_basket(gw: Gateway, db: Session, session: PunchoutSession, body: bytes
         raise exc from None
 
 
-def _verdict(gw: Gateway, db: Session, session: PunchoutSession,
-             returned: ReturnedBasket) -> tuple[BasketVerdict | None, int | None]:
+def _verdict(gw: Gateway, db: Session, session: PunchoutSession, returned: ReturnedBasket,
+             arrived: datetime) -> tuple[BasketVerdict | None, int | None]:
     """The check against the session's agreement (none for a test connection or a cancel)."""
     if session.agreement_id is None or returned.cancelled:
         return None, None
     bound = db.get(Agreement, session.agreement_id)
     assert bound is not None
     return agreements.check_basket(db, bound, returned.basket,
-                                   agreements.local_day(utcnow(), gw.settings.tz))
+                                   agreements.local_day(arrived, gw.settings.tz))
 
 
 def _apply(db: Session, session: PunchoutSession, returned: ReturnedBasket,
