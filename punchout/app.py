@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import lazy_gettext
 from flask_login import LoginManager
 from werkzeug.routing import IntegerConverter
 
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     login = LoginManager(app)
     login.login_view = "auth.login"
-    login.login_message = "Log in to continue."
+    login.login_message = lazy_gettext("Log in to continue.")
 
     @login.user_loader
     def load_user(user_id: str) -> User | None:
@@ -71,12 +72,15 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         csrf,
         errors,
         health,
+        i18n,
         oci_pages,
         returns,
+        statistics,
     )
     from punchout.web.db import close_db
 
     csrf.init_app(app)
+    i18n.init_app(app, settings)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(buyer.bp)
@@ -87,6 +91,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.register_blueprint(certification.capture_bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(statistics.bp)
     app.teardown_appcontext(close_db)
 
     @app.context_processor

@@ -11,7 +11,7 @@ from punchout.web.db import get_db
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and \
@@ -29,7 +29,7 @@ def login():  # type: ignore[no-untyped-def]
             flash("Wrong e-mail or password.", "error")
             return render_template("login.html", email=request.form.get("email", "")), 401
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")), code=303)
+        return redirect(safe_next(request.args.get("next")), code=303)
     return render_template("login.html", email="")
 
 

@@ -30,6 +30,7 @@ def test_demo_round_trip_over_http(tmp_path: Path):
     try:
         wait_until_serving(f"{base}/healthz", timeout=60)
         browser = requests.Session()  # holds cookies per host, like a browser
+        browser.headers["Accept-Language"] = "en"  # the demo speaks Swedish unless asked
         page = browser.get(f"{base}/login")
         r = browser.post(f"{base}/login", data={"email": "buyer@demo.example",
                                                 "password": "demo-buyer",
