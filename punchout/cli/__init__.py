@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from punchout.cli import admin, agreements, certify, demo
+from punchout.cli import admin, agreements, certify, demo, stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +20,7 @@ admin.register(main)
 agreements.register(main)
 main.add_command(demo.demo)
 main.add_command(certify.certify)
+main.add_command(stats.stats)
 
 
 if __name__ == "__main__":  # pragma: no cover
