@@ -3,8 +3,16 @@
 import os
 
 bind = os.environ.get("PUNCHOUT_BIND", "127.0.0.1:8000")
+# The worker model: threaded workers (gthread). A punch-out start waits for the supplier's
+# answer (up to PUNCHOUT_SUPPLIER_TIMEOUT) in its thread; at most PUNCHOUT_SUPPLIER_CONCURRENCY
+# (default 4) calls per supplier wait in one process, a further one is refused at once with 503
+# supplier_busy (punchout/net/supplier_slots.py), so a supplier that hangs holds 4 of a worker's
+# 16 threads and never all of them. Threads, not gevent: psycopg 3 and sqlite3 do not cooperate
+# with gevent's monkey-patching. The GIL makes more threads no faster for CPU work, so workers
+# stay one per core.
 workers = int(os.environ.get("PUNCHOUT_WORKERS", "2"))
-threads = int(os.environ.get("PUNCHOUT_THREADS", "4"))
+threads = int(os.environ.get("PUNCHOUT_THREADS", "16"))
+worker_class = "gthread"
 # An OCI basket returned with GET travels in the request line; gunicorn's default is 4094.
 # 8190 is the most gunicorn allows; larger baskets must be posted.
 limit_request_line = 8190

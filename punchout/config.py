@@ -45,6 +45,8 @@ class Settings:
     base_url: str = ""
     session_ttl: int = 3600
     supplier_timeout: int = 15
+    #: Calls per supplier endpoint one process lets wait at a time (net/supplier_slots.py).
+    supplier_concurrency: int = 4
     allowed_supplier_hosts: tuple[str, ...] = ()
     allowed_return_hosts: tuple[str, ...] = ()
     max_body: int = DEFAULT_MAX_BODY
@@ -124,6 +126,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         base_url=base_url,
         session_ttl=_int(env, "PUNCHOUT_SESSION_TTL", 3600),
         supplier_timeout=_int(env, "PUNCHOUT_SUPPLIER_TIMEOUT", 15),
+        supplier_concurrency=_int(env, "PUNCHOUT_SUPPLIER_CONCURRENCY", 4),
         allowed_supplier_hosts=_split(env.get("PUNCHOUT_ALLOWED_SUPPLIER_HOSTS")),
         allowed_return_hosts=_split(env.get("PUNCHOUT_ALLOWED_RETURN_HOSTS")),
         max_body=_int(env, "PUNCHOUT_MAX_BODY", DEFAULT_MAX_BODY),

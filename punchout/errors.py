@@ -54,7 +54,8 @@ class SupplierError(ServiceError):
     """The supplier's endpoint did something other than a good answer.
 
     ``kind`` says what: ``timeout``, ``unreachable``, ``blocked``, ``http_status``,
-    ``cxml_status``, ``garbage``, ``no_start_page``.
+    ``cxml_status``, ``garbage``, ``no_start_page``, ``busy`` (too many calls to this supplier
+    are already waiting in this process: 503 ``supplier_busy``, try again).
     """
 
     code, http_status = "supplier_error", 502
@@ -65,3 +66,6 @@ class SupplierError(ServiceError):
         self.supplier_status = supplier_status
         if kind == "timeout":
             self.code, self.http_status = "supplier_timeout", 504
+        elif kind == "busy":
+            # Our own cap on concurrent calls to one supplier (net/supplier_slots.py).
+            self.code, self.http_status = "supplier_busy", 503

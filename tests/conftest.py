@@ -161,7 +161,7 @@ def oci_supplier(gateway: Gateway, seeded: dict[str, object]) -> str:
     with gateway.session_factory() as db:
         org = accounts.find_org(db, None)
         accounts.add_supplier(db, gateway.box, org, "Skolmaterial OCI", protocol="oci",
-                              setup_url=f"{SHOP_URL}/oci",
+                              setup_url=f"{SHOP_URL}/oci", deployment_mode="test",
                               settings={"oci_method": "post", "oci_params": {
                                   "USERNAME": OCI_USER, "PASSWORD": OCI_PASSWORD}})
         db.commit()

@@ -69,6 +69,9 @@ def agreements_add(supplier_name: str, reference: str, currency: str, valid_from
             tolerance_absolute=tolerance_absolute, policy=policy, unspsc_prefixes=prefixes)
         click.echo(f"agreement {agreement.reference} with {supplier.name} added "
                    f"({agreement.valid_from} to {agreement.valid_to}, {agreement.currency})")
+        warning = agreements.overlap_warning(db, agreement)
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
 
 
 @agreements_group.command("list")

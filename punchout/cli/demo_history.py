@@ -81,6 +81,7 @@ def record_requisition(db: Session, *, user: User, supplier: Supplier,
             for line in req.lines:
                 if line.action == "flag":
                     line.approval = "refused" if refuse_flagged else "accepted"
+                    line.decided_by_id, line.decided_at = actor, moment
         req.events.append(RequisitionEvent(user_id=actor, from_status=req.status,
                                            to_status=step, note=step, created_at=moment))
         req.status = step

@@ -16,6 +16,7 @@ import requests
 
 from punchout.errors import SupplierError
 from punchout.net.pinning import pinned_session
+from punchout.net.supplier_slots import SLOTS
 
 USER_AGENT = "punchout-gateway/0.1"
 
@@ -108,8 +109,16 @@ def post(
     allowed_hosts: tuple[str, ...],
     max_bytes: int,
 ) -> HttpAnswer:
-    """POST ``body`` server to server, following no redirects."""
+    """POST ``body`` server to server, following no redirects, in one of the supplier's slots
+    (:mod:`punchout.net.supplier_slots`: SupplierError("busy") when all are taken)."""
     checked = check_url(url, allowed_hosts)
+    with SLOTS.hold(url):
+        return _post(url, body, checked, content_type=content_type, timeout=timeout,
+                     max_bytes=max_bytes)
+
+
+def _post(url: str, body: bytes, checked: Checked, *, content_type: str, timeout: float,
+          max_bytes: int) -> HttpAnswer:
     web, adapter = pinned_session()
     if checked.address:
         adapter.pin(url, checked.address)
@@ -160,8 +169,24 @@ def browse(
     max_bytes: int,
 ) -> HttpAnswer:
     """A call that stands in for the browser (OCI VALIDATE/BACKGROUND_SEARCH): it keeps cookies
-    and follows redirects, but only to the first host or hosts on the allow-list."""
+    and follows redirects, but only to the first host or hosts on the allow-list. It holds one
+    of the first host's slots throughout (:mod:`punchout.net.supplier_slots`)."""
     first_host = check_url(url, allowed_hosts).host
+    with SLOTS.hold(url):
+        return _browse(url, method, params, first_host, allowed_hosts=allowed_hosts,
+                       timeout=timeout, max_bytes=max_bytes)
+
+
+def _browse(
+    url: str,
+    method: str,
+    params: tuple[tuple[str, str], ...],
+    first_host: str,
+    *,
+    allowed_hosts: tuple[str, ...],
+    timeout: float,
+    max_bytes: int,
+) -> HttpAnswer:
     web, adapter = pinned_session()
     with web:
         web.headers["User-Agent"] = USER_AGENT

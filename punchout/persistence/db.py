@@ -13,6 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
+#: Set on every SQLite connection. WAL lets readers run beside the one writer; with WAL,
+#: ``synchronous=NORMAL`` syncs the log at checkpoints instead of at every commit: a commit
+#: survives a crash of the process, but the last transactions before a power loss or an
+#: operating-system crash may be lost (the database stays consistent). The busy timeout makes
+#: a writer wait for another instead of failing with "database is locked".
+SQLITE_PRAGMAS = ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL",
+                  "busy_timeout=30000")
+
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``. A relative SQLite path gets its folder created."""
@@ -31,9 +39,8 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            for pragma in SQLITE_PRAGMAS:
+                cur.execute(f"PRAGMA {pragma}")
             cur.close()
 
     return engine

@@ -54,10 +54,33 @@ class SessionStatus(enum.StrEnum):
 
 
 class RequisitionStatus(enum.StrEnum):
+    """DESIGN.md, Requisition states: draft → submitted → approved | rejected → ordering →
+    ordered | order_failed (→ ordering again on retry); a draft may be cancelled."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    ORDERING = "ordering"
+    ORDERED = "ordered"
+    ORDER_FAILED = "order_failed"
+
+
+class Decision(enum.StrEnum):
+    """An approver's decision on a flagged line (stored in ``RequisitionLine.approval``)."""
+
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class OrderChannel(enum.StrEnum):
+    """How an approved requisition reaches the supplier (DESIGN.md, Orders out)."""
+
+    CXML = "cxml"
+    EMAIL = "email"
+    PEPPOL = "peppol"
+    NONE = "none"
 
 
 class Organisation(Base):
@@ -68,6 +91,21 @@ class Organisation(Base):
     #: global PUNCHOUT_ALLOWED_RETURN_HOSTS).
     allowed_return_hosts: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The details orders carry (``orgs update``); each may be unknown: documents leave it out.
+    #: Short code used in order numbers (``<code>-<requisition id>``).
+    code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    legal_name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    org_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    peppol_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    buyer_reference: Mapped[str | None] = mapped_column(Text, nullable=True)
+    invoice_street: Mapped[str | None] = mapped_column(Text, nullable=True)
+    invoice_postcode: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    invoice_city: Mapped[str | None] = mapped_column(Text, nullable=True)
+    invoice_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    delivery_street: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivery_postcode: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    delivery_city: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivery_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
 
 
 class User(Base):
@@ -139,6 +177,13 @@ class Supplier(Base):
     #: Protocol-specific settings as JSON text (OCI method, parameter map, charset, ...).
     settings_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: How approved requisitions reach the supplier (:class:`OrderChannel`).
+    order_channel: Mapped[str] = mapped_column(String(10), default=OrderChannel.NONE.value)
+    #: The cXML ``OrderRequest`` endpoint (same credentials as setup).
+    order_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    order_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    #: The supplier's Peppol participant ID (``scheme:id``).
+    peppol_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
 
 class PunchoutSession(Base):
@@ -228,6 +273,13 @@ class Requisition(Base):
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), nullable=True)
     #: accepted | partially_accepted | rejected, or None when no agreement applied.
     verdict: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Where and for whom (editable by the buyer while a draft); empty = the organisation's.
+    delivery_street: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivery_postcode: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    delivery_city: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivery_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    delivery_marking: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cost_centre: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -278,8 +330,13 @@ class RequisitionLine(Base):
     assortment_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("assortment_versions.id"), nullable=True
     )
-    #: An approver's decision on a ``flag`` line: accepted | refused.
+    #: An approver's decision on a ``flag`` line (:class:`Decision`), who, when and why.
     approval: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    decided_by: Mapped[User | None] = relationship()
 
 
 class RequisitionEvent(Base):
@@ -386,3 +443,7 @@ class CapturedPost(Base):
     content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The order tables live in their own module; importing it here puts them in Base.metadata.
+from punchout.persistence import orders as _orders  # noqa: E402, F401

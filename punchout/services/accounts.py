@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 from datetime import datetime
@@ -15,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from punchout.errors import Conflict, InvalidRequest, NotFound
 from punchout.persistence.models import ApiToken, Organisation, Role, Supplier, User
 from punchout.persistence.types import utcnow
+from punchout.services.api_tokens import token_digest
 from punchout.services.secrets_box import SecretBox
 
 TOKEN_PREFIX = "pog_"
@@ -148,10 +147,6 @@ def list_suppliers(db: Session, org: Organisation) -> list[Supplier]:
                            .order_by(Supplier.name)))
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_token(db: Session, org: Organisation, name: str,
                  expires_at: datetime | None = None) -> str:
     """Store a new API token (hashed) and return the token itself, to be shown once."""
@@ -159,7 +154,7 @@ def create_token(db: Session, org: Organisation, name: str,
                                         ApiToken.name == name)):
         raise Conflict(f"a token named {name!r} already exists in {org.name}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.add(ApiToken(organisation_id=org.id, name=name, token_hash=_hash_token(token),
+    db.add(ApiToken(organisation_id=org.id, name=name, token_hash=token_digest(token),
                     prefix=token[:10], expires_at=expires_at))
     db.flush()
     return token
@@ -176,20 +171,6 @@ def revoke_token(db: Session, org: Organisation, name: str) -> ApiToken:
     if tok is None:
         raise NotFound(f"no token named {name!r} in {org.name}")
     tok.revoked_at = tok.revoked_at or utcnow()
-    return tok
-
-
-def verify_token(db: Session, token: str) -> ApiToken | None:
-    """The live token row for ``token``, or None. The lookup is by hash; the final comparison
-    of the hashes is constant-time."""
-    digest = _hash_token(token)
-    tok = db.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-    if tok is None or not hmac.compare_digest(tok.token_hash, digest):
-        return None
-    now = utcnow()
-    if tok.revoked_at is not None or (tok.expires_at is not None and tok.expires_at < now):
-        return None
-    tok.last_used_at = now
     return tok
 
 

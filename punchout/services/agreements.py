@@ -94,10 +94,34 @@ def rules_of(agreement: Agreement) -> AgreementRules:
     )
 
 
+def valid_on(db: Session, supplier: Supplier, day: date) -> list[Agreement]:
+    """The supplier's agreements valid on ``day`` (inclusive at both ends)."""
+    return [a for a in list_for(db, supplier.organisation_id, supplier.id)
+            if a.valid_from <= day <= a.valid_to]
+
+
+def overlapping(db: Session, agreement: Agreement) -> list[Agreement]:
+    """Other agreements with the same supplier whose validity overlaps this one's: allowed (a
+    renewal), but buyers must then pick one, so the administrator is warned."""
+    return [a for a in list_for(db, agreement.organisation_id, agreement.supplier_id)
+            if a.id != agreement.id and a.valid_from <= agreement.valid_to
+            and agreement.valid_from <= a.valid_to]
+
+
+def overlap_warning(db: Session, agreement: Agreement) -> str | None:
+    others = overlapping(db, agreement)
+    if not others:
+        return None
+    refs = ", ".join(f"{a.reference} ({a.valid_from} to {a.valid_to})" for a in others)
+    return (f"agreement {agreement.reference} overlaps {refs} with the same supplier: while "
+            "both are valid, buyers pick one when they go to the shop")
+
+
 def bind_for_session(db: Session, supplier: Supplier, reference: str | None,
                      today: date) -> Agreement | None:
     """The agreement a punch-out session is bound to (DESIGN.md): the one named, else the only
-    one valid today. A supplier without any agreement gives None (lines stay unchecked)."""
+    one valid today. Only a supplier in test mode without any agreement gives None (to try a
+    new connection; its requisitions are unchecked and can never be ordered)."""
     candidates = list_for(db, supplier.organisation_id, supplier.id)
     if reference:
         for agreement in candidates:
@@ -105,11 +129,16 @@ def bind_for_session(db: Session, supplier: Supplier, reference: str | None,
                 return agreement
         raise Unprocessable(f"agreement {reference} is not an agreement with {supplier.name}")
     if not candidates:
-        return None
+        if supplier.deployment_mode == "test":
+            return None
+        raise Unprocessable(f"{supplier.name} has no agreement: add one (punchout agreements "
+                            "add) before buyers shop there; without an agreement only a "
+                            "supplier in test mode can be tried")
     valid = [a for a in candidates if a.valid_from <= today <= a.valid_to]
     if not valid:
+        refs = ", ".join(a.reference for a in candidates)
         raise Unprocessable(f"no agreement with {supplier.name} is valid today ({today}); "
-                            "name one to use it anyway")
+                            f"name one to use it anyway: {refs}")
     if len(valid) > 1:
         refs = ", ".join(a.reference for a in valid)
         raise Unprocessable(f"several agreements with {supplier.name} are valid today ({refs}); "

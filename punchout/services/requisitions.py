@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from punchout.domain.verdicts import BasketVerdict
 from punchout.errors import NotFound
 from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import (
+    Decision,
     Requisition,
     RequisitionEvent,
     RequisitionLine,
@@ -190,21 +192,91 @@ def line_dict(line: RequisitionLine) -> dict[str, Any]:
         "verdicts": codes,
         "action": line.action,
         "approval": line.approval,
+        "decision": decision_dict(line),
         "reasons": reasons,
         "agreed": agreed,
         "assortment_version": line.assortment_version_id,
     }
 
 
-def requisition_dict(req: Requisition) -> dict[str, Any]:
-    return {
+def decision_dict(line: RequisitionLine) -> dict[str, Any] | None:
+    """An approver's decision on a flagged line: accept or refuse, who, when, note."""
+    if line.approval is None:
+        return None
+    return {"decision": "accept" if line.approval == Decision.ACCEPTED.value else "refuse",
+            "by": line.decided_by.email if line.decided_by else None,
+            "at": line.decided_at.isoformat() if line.decided_at else None,
+            "note": line.decision_note}
+
+
+@dataclass(frozen=True)
+class Totals:
+    """``total`` (all lines as received), ``orderable_total`` (what will be ordered) and
+    ``refused_total`` (refused by rule or by an approver). Undecided flagged lines are in the
+    first only."""
+
+    total: Decimal
+    orderable_total: Decimal
+    refused_total: Decimal
+
+
+def totals(req: Requisition) -> Totals:
+    orderable = {ln.id for ln in orderable_lines(req)}
+    refused = {ln.id for ln in refused_lines(req)}
+    zero = Decimal(0)
+    return Totals(
+        total=to_ore(sum((ln.line_total for ln in req.lines), zero)),
+        orderable_total=to_ore(sum((ln.line_total for ln in req.lines if ln.id in orderable),
+                                   zero)),
+        refused_total=to_ore(sum((ln.line_total for ln in req.lines if ln.id in refused), zero)),
+    )
+
+
+def refused_lines(req: Requisition) -> list[RequisitionLine]:
+    """Lines that will never be ordered: refused by rule, or flagged and refused."""
+    return [ln for ln in req.lines
+            if ln.action == "reject" or (ln.action == "flag"
+                                         and ln.approval == Decision.REFUSED.value)]
+
+
+def order_of(req: Requisition) -> Any:
+    """The requisition's order row, or None."""
+    from sqlalchemy.orm import object_session
+
+    from punchout.persistence.orders import Order
+
+    db = object_session(req)
+    if db is None or req.id is None:
+        return None
+    return db.scalar(select(Order).where(Order.requisition_id == req.id))
+
+
+def order_summary(req: Requisition) -> dict[str, Any] | None:
+    order = order_of(req)
+    if order is None:
+        return None
+    return {"status": order.status, "channel": order.channel, "order_id": order.order_number,
+            "attempts": order.attempts,
+            "sent_at": order.sent_at.isoformat() if order.sent_at else None,
+            "error": order.error,
+            "next_attempt_at": order.next_attempt_at.isoformat()
+            if order.next_attempt_at and order.status == "queued" else None,
+            "warnings": json.loads(order.warnings_json or "[]")}
+
+
+def requisition_dict(req: Requisition, *, with_lines: bool = True) -> dict[str, Any]:
+    """The requisition as the API shows it (DESIGN.md): status, totals, lines, order."""
+    sums = totals(req)
+    data = {
         "id": req.id,
         "status": req.status,
         "supplier": req.supplier.name,
         "user": req.user.email,
         "session": req.session_id,
         "currency": req.currency,
-        "total": decimal_str(req.total),
+        "total": decimal_str(sums.total),
+        "orderable_total": decimal_str(sums.orderable_total),
+        "refused_total": decimal_str(sums.refused_total),
         "basket_total": decimal_str(req.basket_total),
         "shipping": decimal_str(req.shipping),
         "tax": decimal_str(req.tax),
@@ -214,69 +286,74 @@ def requisition_dict(req: Requisition) -> dict[str, Any]:
         "warnings": json.loads(req.warnings_json or "[]"),
         "created_at": req.created_at.isoformat(),
         "updated_at": req.updated_at.isoformat(),
-        "lines": [line_dict(line) for line in req.lines],
+        "checked": req.agreement_id is not None,
+        "delivery": {"street": req.delivery_street, "postcode": req.delivery_postcode,
+                     "city": req.delivery_city, "country": req.delivery_country,
+                     "marking": req.delivery_marking},
+        "cost_centre": req.cost_centre,
+        "undecided_lines": [ln.line_no for ln in req.lines
+                            if ln.action == "flag" and ln.approval is None],
         "orderable_lines": [line.line_no for line in orderable_lines(req)],
+        "order": order_summary(req),
         "history": [{"at": e.created_at.isoformat(), "from": e.from_status, "to": e.to_status,
                      "note": e.note} for e in req.events],
     }
+    if with_lines:
+        data["lines"] = [line_dict(line) for line in req.lines]
+    return data
 
 
 def orderable_lines(req: Requisition) -> list[RequisitionLine]:
     """Lines that may be ordered: never a ``reject`` line; a ``flag`` line only once an
     approver accepted it."""
     return [ln for ln in req.lines
-            if ln.action != "reject" and (ln.action != "flag" or ln.approval == "accepted")]
+            if ln.action != "reject"
+            and (ln.action != "flag" or ln.approval == Decision.ACCEPTED.value)]
 
 
-def _transition(req: Requisition, to: RequisitionStatus, user_id: int | None, note: str) -> None:
-    req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
-                                       to_status=to.value, note=note))
-    req.status = to.value
-    req.updated_at = utcnow()
+@dataclass(frozen=True)
+class QueueEntry:
+    requisition: Requisition
+    totals: Totals
+    flagged: int
+    undecided: int
 
 
-def submit(req: Requisition, *, user_id: int | None) -> None:
-    from punchout.errors import Conflict
+def approval_queue(db: Session, organisation_id: int, limit: int = 200) -> list[QueueEntry]:
+    """Submitted requisitions of the organisation, oldest first, with amounts and flag counts:
+    the approver's home page."""
+    rows = db.scalars(select(Requisition).where(
+        Requisition.organisation_id == organisation_id,
+        Requisition.status == RequisitionStatus.SUBMITTED.value,
+    ).order_by(Requisition.updated_at, Requisition.id).limit(limit))
+    return [QueueEntry(r, totals(r), sum(1 for ln in r.lines if ln.action == "flag"),
+                       sum(1 for ln in r.lines if ln.action == "flag" and ln.approval is None))
+            for r in rows]
+
+
+DELIVERY_FIELDS = {"delivery_street": 200, "delivery_postcode": 20, "delivery_city": 100,
+                   "delivery_country": 2, "delivery_marking": 200, "cost_centre": 100}
+
+
+def update_delivery(req: Requisition, values: dict[str, str | None], *,
+                    user_id: int | None) -> None:
+    """The buyer's delivery address, delivery marking and cost centre, while a draft."""
+    from punchout.errors import Conflict, Forbidden, InvalidRequest
 
     if req.status != RequisitionStatus.DRAFT.value:
-        raise Conflict(f"requisition {req.id} is {req.status}; only a draft can be submitted",
-                       requisition_id=req.id)
-    candidates = [ln for ln in req.lines if ln.action != "reject"]
-    if not candidates:
-        raise Conflict(f"requisition {req.id} has no line that can be ordered: every line was "
-                       "refused by the agreement check", requisition_id=req.id)
-    excluded = len(req.lines) - len(candidates)
-    _transition(req, RequisitionStatus.SUBMITTED, user_id,
-                "submitted" + (f"; {excluded} refused line(s) left out" if excluded else ""))
-
-
-def approve(req: Requisition, *, user_id: int | None, accepted_lines: set[int],
-            note: str = "") -> None:
-    """Approve a submitted requisition, deciding every flagged line (accepted or refused)."""
-    from punchout.errors import Conflict
-
-    if req.status != RequisitionStatus.SUBMITTED.value:
-        raise Conflict(f"requisition {req.id} is {req.status}; only a submitted one can be "
-                       "approved", requisition_id=req.id)
-    flagged = {ln.line_no for ln in req.lines if ln.action == "flag"}
-    unknown = accepted_lines - flagged
-    if unknown:
-        raise Conflict(f"line(s) {', '.join(map(str, sorted(unknown)))} are not flagged lines",
-                       requisition_id=req.id)
-    for ln in req.lines:
-        if ln.action == "flag":
-            ln.approval = "accepted" if ln.line_no in accepted_lines else "refused"
-    if not orderable_lines(req):
-        raise Conflict(f"requisition {req.id} would have no line left to order; reject it "
-                       "instead", requisition_id=req.id)
-    decided = f"; flagged lines accepted: {sorted(accepted_lines)}" if flagged else ""
-    _transition(req, RequisitionStatus.APPROVED, user_id, (note or "approved") + decided)
-
-
-def reject(req: Requisition, *, user_id: int | None, note: str = "") -> None:
-    from punchout.errors import Conflict
-
-    if req.status not in (RequisitionStatus.SUBMITTED.value, RequisitionStatus.DRAFT.value):
-        raise Conflict(f"requisition {req.id} is {req.status} and cannot be rejected",
-                       requisition_id=req.id)
-    _transition(req, RequisitionStatus.REJECTED, user_id, note or "rejected")
+        raise Conflict(f"requisition {req.id} is {req.status}; delivery details can only be "
+                       "changed while it is a draft", requisition_id=req.id)
+    if user_id is not None and user_id != req.user_id:
+        raise Forbidden(f"only the buyer who made requisition {req.id} can change it")
+    for name, value in values.items():
+        if name not in DELIVERY_FIELDS:
+            raise InvalidRequest(f"unknown field {name!r}")
+        value = (value or "").strip() or None
+        if value is not None and len(value) > DELIVERY_FIELDS[name]:
+            raise InvalidRequest(f"{name} is at most {DELIVERY_FIELDS[name]} characters")
+        if name == "delivery_country" and value is not None:
+            value = value.upper()
+            if not (len(value) == 2 and value.isalpha()):
+                raise InvalidRequest("the country is a two-letter ISO code such as SE")
+        setattr(req, name, value)
+    req.updated_at = utcnow()

@@ -7,7 +7,15 @@ from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from punchout.errors import InvalidRequest
@@ -97,7 +105,8 @@ def agreement(ref: str):  # type: ignore[no-untyped-def]
     db = get_db()
     current = agreements.version_in_force(db, a.id, _today())
     return render_template("admin_agreement.html", a=a, versions=history(db, a),
-                           current=current, notice=request.args.get("notice"),
+                           current=current, overlap=agreements.overlap_warning(db, a),
+                           notice=request.args.get("notice"),
                            errors=None)
 
 

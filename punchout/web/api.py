@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from punchout.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
-from punchout.persistence.models import Organisation, PunchoutSession, Role
+from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements, punchout_flow, requisitions
+from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
 
@@ -29,12 +30,11 @@ def token_required(view):  # type: ignore[no-untyped-def]
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-        db = get_db()
-        tok = accounts.verify_token(db, token.strip())
-        if tok is None:
+        identity = gateway().tokens.verify(token.strip())
+        if identity is None:
             raise Unauthorized("the API token is unknown, revoked or expired")
-        db.commit()  # last_used_at
-        g.api_org = db.get(Organisation, tok.organisation_id)
+        g.api_org = get_db().get(Organisation, identity.organisation_id)
+        g.api_token = identity
         return view(*args, **kwargs)
 
     return wrapper
@@ -145,9 +145,8 @@ def get_session(session_id: int):  # type: ignore[no-untyped-def]
 def list_requisitions():  # type: ignore[no-untyped-def]
     org: Organisation = g.api_org
     rows = requisitions.list_for(get_db(), org.id)
-    return jsonify({"requisitions": [
-        {k: v for k, v in requisitions.requisition_dict(r).items() if k != "lines"}
-        for r in rows]})
+    return jsonify({"requisitions": [requisitions.requisition_dict(r, with_lines=False)
+                                      for r in rows]})
 
 
 @bp.get("/requisitions/<int:req_id>")
@@ -187,6 +186,40 @@ def check_basket():  # type: ignore[no-untyped-def]
     return jsonify(verdict_answer(basket_in.basket, verdict, agreement.reference))
 
 
+def _actor(data: dict[str, Any]) -> lifecycle.Actor:
+    """A token acts with every role; a ``user`` named in the body acts with that user's."""
+    org: Organisation = g.api_org
+    email = _opt_str(data, "user")
+    if email is None:
+        token = get_db().get(ApiToken, g.api_token.token_id)
+        return lifecycle.Actor.api_token(token.name if token else "?")
+    try:
+        return lifecycle.Actor.of_user(accounts.find_user(get_db(), org, email))
+    except NotFound as exc:
+        raise Unprocessable(exc.message) from None
+
+
+def _decisions(data: dict[str, Any]) -> list[lifecycle.LineDecision]:
+    lines = data.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise InvalidRequest("'lines' must be a non-empty list of "
+                             '{"line": N, "decision": "accept"|"refuse", "note": "..."}')
+    out = []
+    for item in lines:
+        if not isinstance(item, dict):
+            raise InvalidRequest("each entry of 'lines' must be an object")
+        number = item.get("line")
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 2**31:
+            raise InvalidRequest("'line' must be a line number (an integer)")
+        decision = item.get("decision")
+        if decision not in ("accept", "refuse"):
+            raise InvalidRequest(f"'decision' must be accept or refuse, not {decision!r}")
+        note = _opt_str(item, "note") or ""
+        out.append(lifecycle.LineDecision(
+            number, Decision.ACCEPTED if decision == "accept" else Decision.REFUSED, note))
+    return out
+
+
 def _lifecycle(req_id: int, action: str):  # type: ignore[no-untyped-def]
     org: Organisation = g.api_org
     db = get_db()
@@ -194,18 +227,22 @@ def _lifecycle(req_id: int, action: str):  # type: ignore[no-untyped-def]
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object")
-    note = data.get("note", "")
-    if not isinstance(note, str):
-        raise InvalidRequest("'note' must be a string")
+    note = _opt_str(data, "note") or ""
+    actor = _actor(data)
     if action == "submit":
-        requisitions.submit(req, user_id=None)
+        lifecycle.submit(req, actor)
+    elif action == "decisions":
+        lifecycle.decide(req, actor, _decisions(data))
     elif action == "approve":
-        lines = data.get("accept_lines", [])
-        if not isinstance(lines, list) or not all(isinstance(n, int) for n in lines):
-            raise InvalidRequest("'accept_lines' must be a list of line numbers")
-        requisitions.approve(req, user_id=None, accepted_lines=set(lines), note=note)
+        if "accept_lines" in data or "accepted_lines" in data:
+            raise InvalidRequest("approve takes no line list any more: decide flagged lines "
+                                 "with POST /api/v1/requisitions/<id>/decisions first")
+        host = urlsplit(base_url()).hostname or "punchout"
+        lifecycle.approve(db, req, actor, payload_host=host, note=note)
+    elif action == "cancel":
+        lifecycle.cancel(req, actor, note)
     else:
-        requisitions.reject(req, user_id=None, note=note)
+        lifecycle.reject(req, actor, note)
     db.commit()
     return jsonify(requisitions.requisition_dict(req))
 
@@ -214,6 +251,12 @@ def _lifecycle(req_id: int, action: str):  # type: ignore[no-untyped-def]
 @token_required
 def submit_requisition(req_id: int):  # type: ignore[no-untyped-def]
     return _lifecycle(req_id, "submit")
+
+
+@bp.post("/requisitions/<int:req_id>/decisions")
+@token_required
+def decide_lines(req_id: int):  # type: ignore[no-untyped-def]
+    return _lifecycle(req_id, "decisions")
 
 
 @bp.post("/requisitions/<int:req_id>/approve")
@@ -226,3 +269,9 @@ def approve_requisition(req_id: int):  # type: ignore[no-untyped-def]
 @token_required
 def reject_requisition(req_id: int):  # type: ignore[no-untyped-def]
     return _lifecycle(req_id, "reject")
+
+
+@bp.post("/requisitions/<int:req_id>/cancel")
+@token_required
+def cancel_requisition(req_id: int):  # type: ignore[no-untyped-def]
+    return _lifecycle(req_id, "cancel")

@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
         req_id = exc.requisition_id if isinstance(exc, Conflict) else None
         titles = {409: "Already received", 410: "Expired", 413: "Too large",
                   502: "The supplier did not answer as expected",
+                  503: "The supplier is busy",
                   504: "The supplier did not answer in time"}
         return error_response(exc.http_status, exc.code, exc.message,
                               title=titles.get(exc.http_status), requisition_id=req_id)

@@ -25,7 +25,7 @@ def spec() -> dict[str, Any]:
                     "error": {"type": "string", "enum": [
                         "invalid_request", "unauthorized", "forbidden", "not_found", "conflict",
                         "payload_too_large", "unprocessable", "supplier_error",
-                        "supplier_timeout"]},
+                        "supplier_busy", "supplier_timeout"]},
                     "message": {"type": "string"}}},
                 "Decimal": {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
                 "SessionRequest": {"type": "object", "required": ["supplier", "user"],
@@ -89,9 +89,18 @@ def spec() -> dict[str, Any]:
                               "items": {"$ref": "#/components/schemas/RequisitionLine"}}}},
                 "Requisition": {"type": "object", "properties": {
                     "id": {"type": "integer"},
-                    "status": {"enum": ["draft", "submitted", "approved", "rejected"]},
+                    "status": {"enum": ["draft", "submitted", "approved", "rejected",
+                                        "cancelled", "ordering", "ordered", "order_failed"]},
                     "supplier": {"type": "string"}, "currency": {"type": ["string", "null"]},
                     "total": {"$ref": "#/components/schemas/Decimal"},
+                    "orderable_total": {"$ref": "#/components/schemas/Decimal"},
+                    "refused_total": {"$ref": "#/components/schemas/Decimal"},
+                    "order": {"type": ["object", "null"], "properties": {
+                        "status": {"enum": ["queued", "sending", "sent", "failed"]},
+                        "channel": {"enum": ["cxml", "email", "peppol", "none"]},
+                        "order_id": {"type": "string"}, "attempts": {"type": "integer"},
+                        "sent_at": {"type": ["string", "null"]},
+                        "error": {"type": ["string", "null"]}}},
                     "warnings": {"type": "array"},
                     "lines": {"type": "array",
                               "items": {"$ref": "#/components/schemas/RequisitionLine"}}}},
@@ -110,6 +119,7 @@ def spec() -> dict[str, Any]:
                         "422": _err("unknown user or supplier, return_url not allowed, or "
                                     "operation not allowed"),
                         "502": _err("the supplier refused or answered garbage"),
+                        "503": _err("too many calls to this supplier are waiting; try again"),
                         "504": _err("the supplier did not answer in time")}},
                 "get": {"summary": "Recent sessions", "responses": {"200": {
                     "description": "sessions"}, **common}},
@@ -171,19 +181,29 @@ def spec() -> dict[str, Any]:
                 "requestBody": {"required": False, "content": {"application/json": {
                     "schema": {"type": "object", "properties": {
                         "note": {"type": "string"},
-                        **({"accept_lines": {"type": "array", "items": {"type": "integer"},
-                                             "description": "flagged lines the approver "
-                                                            "accepts; the others are refused"}}
-                           if action == "approve" else {})}}}}},
+                        "user": {"type": "string", "description": "who acts (e-mail); that "
+                                 "user's roles apply. Without it the token acts with every "
+                                 "role"},
+                        **({"lines": {"type": "array", "items": {
+                            "type": "object", "required": ["line", "decision"],
+                            "properties": {"line": {"type": "integer"},
+                                           "decision": {"enum": ["accept", "refuse"]},
+                                           "note": {"type": "string"}}}}}
+                           if action == "decisions" else {})}}}}},
                 "responses": {"200": {"description": "the requisition after the change",
                                       "content": {"application/json": {"schema": {
                                           "$ref": "#/components/schemas/Requisition"}}}},
                               **common, "404": _err("no such requisition"),
+                              "403": _err("the named user may not do this (role, or their "
+                                          "own requisition)"),
                               "409": _err("not in a state that allows this")}}}
               for action, summary in (
                   ("submit", "Submit a draft (refused lines are left out)"),
-                  ("approve", "Approve a submitted requisition, deciding its flagged lines"),
-                  ("reject", "Reject a draft or submitted requisition"))},
+                  ("decisions", "Decide flagged lines of a submitted requisition"),
+                  ("approve", "Approve a submitted requisition whose flagged lines are all "
+                              "decided; its order is queued"),
+                  ("reject", "Reject a submitted requisition"),
+                  ("cancel", "Cancel a draft (its buyer)"))},
             "/requisitions/{id}": {"get": {
                 "summary": "One requisition with its lines",
                 "parameters": [{"name": "id", "in": "path", "required": True,

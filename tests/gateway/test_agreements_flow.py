@@ -73,12 +73,20 @@ def test_flag_lines_wait_for_an_approver(app, client, seeded, shop_client, gatew
     assert c.post(f"/api/v1/requisitions/{req_id}/approve", headers=auth,
                   json={}).status_code == 409  # not submitted yet
     assert c.post(f"/api/v1/requisitions/{req_id}/submit", headers=auth).status_code == 200
-    r = c.post(f"/api/v1/requisitions/{req_id}/approve", headers=auth,
-               json={"accept_lines": [2], "note": "ok, price rise announced"})
+    r = c.post(f"/api/v1/requisitions/{req_id}/approve", headers=auth, json={})
+    assert r.status_code == 409 and "line(s) 2" in r.get_json()["message"]  # undecided
+    r = c.post(f"/api/v1/requisitions/{req_id}/decisions", headers=auth, json={
+        "lines": [{"line": 2, "decision": "accept", "note": "ok, price rise announced"}]})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["lines"][1]["decision"]["note"] == "ok, price rise announced"
+    r = c.post(f"/api/v1/requisitions/{req_id}/approve", headers=auth, json={})
     assert r.status_code == 200, r.get_json()
     data = r.get_json()
-    assert data["status"] == "approved" and data["orderable_lines"] == [1, 2]
-    assert [h["to"] for h in data["history"]] == ["draft", "submitted", "approved"]
+    assert data["orderable_lines"] == [1, 2]
+    # The supplier takes no orders from the gateway (channel none): ordered at once.
+    assert [h["to"] for h in data["history"]] == ["draft", "submitted", "submitted",
+                                                   "approved", "ordered"]
+    assert data["status"] == "ordered" and data["order"]["channel"] == "none"
 
 
 @pytest.mark.usefixtures("routed_shop")

@@ -138,7 +138,7 @@ def test_get_supplier_is_sent_by_redirect(app, seeded, gateway):
         accounts.add_supplier(db, gateway.box, accounts.find_org(db, None), "GET-shop",
                               protocol="oci", setup_url=f"{SHOP_URL}/oci?shop=7",
                               settings={"oci_method": "get", "oci_params": {
-                                  "username": "u", "password": "p4ss"}})
+                                  "username": "u", "password": "p4ss"}}, deployment_mode="test")
         db.commit()
     _sid, start_url = open_session(app, seeded, supplier="GET-shop")
     r = app.test_client().get(urlsplit(start_url).path)
@@ -203,7 +203,7 @@ def test_every_configured_oci_parameter_is_masked_in_the_archive(app, seeded, ga
                               protocol="oci", setup_url=f"{SHOP_URL}/oci",
                               settings={"oci_method": "get", "oci_params": {
                                   "BENUTZER": "kommun", "KENNUNG": "geheim-1",
-                                  "LOGIN_PW": "geheim-2"}})
+                                  "LOGIN_PW": "geheim-2"}}, deployment_mode="test")
         db.commit()
     open_session(app, seeded, supplier="Kennung-shop")
     with gateway.session_factory() as db:

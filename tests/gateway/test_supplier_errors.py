@@ -90,7 +90,7 @@ def test_supplier_host_not_allowed_is_refused_without_a_call(app, seeded, gatewa
         org = accounts.find_org(db, None)
         accounts.add_supplier(db, gateway.box, org, "Intern", protocol="cxml",
                               setup_url="http://169.254.169.254/latest", from_identity="a",
-                              to_identity="b", shared_secret="xyz")
+                              to_identity="b", shared_secret="xyz", deployment_mode="test")
         db.commit()
     with responses.RequestsMock() as rsps:
         r = app.test_client().post(
@@ -109,7 +109,7 @@ def test_wrong_shared_secret_against_the_mock_shop(app, seeded, gateway, routed_
         accounts.add_supplier(db, gateway.box, org, seeded["supplier"], protocol="cxml",
                               setup_url=SETUP, from_identity="punchout-test-buyer",
                               to_identity="mock-shop", shared_secret="wrong-secret",
-                              replace_existing=True)
+                              replace_existing=True, deployment_mode="test")
         db.commit()
     r = _api_start(app, seeded)
     assert r.status_code == 502
