@@ -46,6 +46,7 @@ from punchout.cxml import (  # noqa: E402
     build_order_message,
     parse_order_message,
 )
+from punchout.cxml.basket import basket_from_order_message  # noqa: E402
 from punchout.domain.check import basket_keys, check, index_items  # noqa: E402
 from punchout.persistence import db as dbmod  # noqa: E402
 from punchout.persistence.models import PunchoutSession  # noqa: E402
@@ -53,7 +54,6 @@ from punchout.persistence.types import utcnow  # noqa: E402
 from punchout.services import accounts, agreements, punchout_flow  # noqa: E402
 from punchout.services.assortment_import import import_assortment  # noqa: E402
 from punchout.services.context import Gateway  # noqa: E402
-from punchout.services.cxml_basket import basket_from_order_message  # noqa: E402
 
 TODAY = date.today()
 

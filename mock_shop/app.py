@@ -12,6 +12,7 @@ from flask import Flask, Response, jsonify
 
 from . import cxml_views, oci_views, testapi, views
 from .catalogue import DEFAULT_CATALOGUE, fmt_decimal, fmt_money, load_catalogue, round_ore
+from .credentials import parse_credentials
 from .faults import get_fault
 from .oci_config import DEFAULTS as OCI_DEFAULTS
 from .oci_config import load_oci_settings
@@ -57,32 +58,6 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             config[name] = os.environ[name]
     config.update(overrides or {})
     return config
-
-
-def parse_credentials(value: str | Mapping[str, str], setting: str, who: str,
-                      what: str) -> dict[str, str]:
-    """``name:secret,name:secret`` (or a mapping) into a dict; refuses empty or "none"
-    secrets. ``setting``, ``who`` and ``what`` name things in the error messages."""
-    if isinstance(value, Mapping):
-        pairs = list(value.items())
-    else:
-        pairs = []
-        for entry in str(value).split(","):
-            if not entry.strip():
-                continue
-            name, sep, secret = entry.strip().partition(":")
-            if not sep:
-                raise ValueError(f"{setting} entry {entry!r} is not {who}:{what.split()[-1]}")
-            pairs.append((name, secret))
-    found: dict[str, str] = {}
-    for name, secret in pairs:
-        name, secret = name.strip(), secret.strip()
-        if not name or not secret or secret.casefold() == "none":
-            raise ValueError(f"{setting}: {who} {name!r} needs {what}")
-        found[name] = secret
-    if not found:
-        raise ValueError(f"{setting} names no {who}")
-    return found
 
 
 def parse_buyers(value: str | Mapping[str, str]) -> dict[str, str]:
@@ -160,7 +135,7 @@ def _money(value: Decimal) -> str:
     whole, _, decimals = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from punchout.safexml import parse_untrusted
-
+from .safe_xml import parse_xml
 from .sessions import OPERATIONS, Credential
 from .xmlcontent import XmlContent
 
@@ -86,8 +85,8 @@ def _credentials(parent: etree._Element | None) -> list[Credential]:
 def parse_setup_request(data: bytes) -> tuple[SetupRequest, etree._Element]:
     """Parse the envelope of a setup request; the credentials are checked separately."""
     try:
-        root = parse_untrusted(data, max_bytes=MAX_SETUP_BYTES)
-    except ValueError as exc:  # XMLSyntaxError or XMLSecurityError
+        root = parse_xml(data, max_bytes=MAX_SETUP_BYTES)
+    except ValueError as exc:  # UnsafeXml
         raise SetupError(406, "Not Acceptable", f"Unreadable cXML: {exc}") from None
     if root.tag != "cXML":
         raise _bad(f"Root element is <{root.tag}>, not <cXML>")

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .credentials import parse_credentials
+
 RETURN_METHODS = ("post", "get")
 LOOPBACK_HOSTS = "localhost,127.0.0.1,::1"
 ANY_HOST = "*"
@@ -32,8 +34,6 @@ class OciSettings:
 
 def parse_users(value: str | Mapping[str, str]) -> dict[str, str]:
     """``user:password,user:password`` (or a mapping) into a dict; refuses empty passwords."""
-    from mock_shop.app import parse_credentials
-
     return parse_credentials(value, "MOCK_SHOP_OCI_USERS", "user", "a real password")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Blueprint, Response, redirect, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .catalogue import Article, parse_quantity
 from .faults import SESSION_FAULT_PARAM, Fault
@@ -32,7 +33,7 @@ def call_params() -> dict[str, str]:
 
 
 @bp.route("/oci", methods=["GET", "POST"])
-def entry() -> Response:
+def entry() -> WerkzeugResponse:
     shop = current_shop()
     params = call_params()
     try:

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask import session as cookie_session
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from . import oci_shop
 from .catalogue import parse_quantity
@@ -112,7 +113,7 @@ def bind_browser(po: PunchoutSession) -> None:
 
 
 @bp.get("/punchout/start/<token>")
-def start(token: str) -> Response:
+def start(token: str) -> WerkzeugResponse:
     shop = current_shop()
     po, first_use = shop.store.claim_start(token)
     if po is None:
@@ -176,7 +177,7 @@ def cart() -> Response:
 
 
 @bp.post("/cart/add")
-def cart_add() -> Response:
+def cart_add() -> WerkzeugResponse:
     shop = current_shop()
     po = _writable_session()
     item = shop.catalogue.get(request.form.get("part_id", ""))
@@ -208,7 +209,7 @@ def _line_index(po: PunchoutSession) -> int:
 
 
 @bp.post("/cart/update")
-def cart_update() -> Response:
+def cart_update() -> WerkzeugResponse:
     shop = current_shop()
     po = _writable_session()
     with shop.store.locked():
@@ -222,7 +223,7 @@ def cart_update() -> Response:
 
 
 @bp.post("/cart/remove")
-def cart_remove() -> Response:
+def cart_remove() -> WerkzeugResponse:
     shop = current_shop()
     po = _writable_session()
     with shop.store.locked():

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from punchout.safexml import parse_untrusted
+from .safe_xml import parse_xml
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class XmlContent:
         if not self.is_markup:
             element.text = self.value
             return
-        wrapper = parse_untrusted(f"<w>{self.value}</w>".encode())
+        wrapper = parse_xml(f"<w>{self.value}</w>".encode())
         element.text = wrapper.text
         for child in list(wrapper):
             element.append(child)  # lxml moves the tail with the element

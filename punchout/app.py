@@ -17,7 +17,7 @@ MAX_ID = 2**31 - 1
 class BoundedInt(IntegerConverter):
     """``<int:...>`` that matches only ids a database column can hold."""
 
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: A002
+    def __init__(self, map, *args, **kwargs):  # noqa: A002
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         buyer,
         certification,
         csrf,
+        edge,
         errors,
         health,
         i18n,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     )
     from punchout.web.db import close_db
 
+    edge.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app, settings)
     errors.init_app(app)
@@ -99,7 +101,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         return {"csrf_token": csrf.token, "gw_settings": settings}
 
     @app.after_request
-    def _security_headers(response):  # type: ignore[no-untyped-def]
+    def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

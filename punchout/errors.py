@@ -7,6 +7,19 @@ Each carries the API error code of DESIGN.md and the HTTP status that goes with 
 from __future__ import annotations
 
 
+class InvalidInput(ValueError):
+    """Input from outside that a codec cannot accept: the one base of every codec's errors.
+
+    cXML, OCI, the JSON basket, form bodies, XML and assortment files each raise a subclass, so
+    an interface can catch "the input is bad" (a 4xx, exit code 3) in one ``except`` without
+    knowing the codec. ``location`` says where (an XPath, a field name, a JSON path, a row, a
+    line), ``spec`` which specification the rule comes from; both may be unknown (None).
+    """
+
+    location: str | None = None
+    spec: str | None = None
+
+
 class ServiceError(Exception):
     code = "invalid_request"
     http_status = 400

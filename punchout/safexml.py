@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from lxml import etree
 
+from punchout.errors import InvalidInput
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-class XMLSecurityError(ValueError):
+class XMLSecurityError(InvalidInput):
     """The document tries something we never allow (entities, oversized input)."""
 
 
-class XMLSyntaxError(ValueError):
+class XMLSyntaxError(InvalidInput):
     """The document is not well-formed XML. ``line`` and ``column`` point at the problem."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
@@ -27,6 +29,7 @@ class XMLSyntaxError(ValueError):
         super().__init__(f"{message}{where}")
         self.line = line
         self.column = column
+        self.location = f"line {line}, column {column}" if line else None
 
 
 def _new_parser() -> etree.XMLParser:

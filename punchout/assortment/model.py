@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from punchout.errors import InvalidInput
+
 #: How many errors ``str(AssortmentFileError)`` spells out before "and N more".
 ERRORS_SHOWN = 50
 
@@ -65,11 +67,14 @@ class RowError:
         return f"{where}: {self.message}"
 
 
-class AssortmentFileError(ValueError):
+class AssortmentFileError(InvalidInput):
     """The file cannot be imported; ``errors`` lists every problem found, in file order."""
+
+    spec = "DESIGN.md, Assortment file; Peppol BIS Catalogue 3 for UBL"
 
     def __init__(self, errors: list[RowError]):
         self.errors = list(errors)
+        self.location = str(self.errors[0]).split(": ")[0] if self.errors else None
         super().__init__(self._describe())
 
     def _describe(self) -> str:

@@ -21,6 +21,7 @@ from punchout.assortment.values import (
     text_from_cell,
     unit_identity,
 )
+from punchout.textguard import unsafe_reason
 
 REQUIRED_COLUMNS = ("supplier_part_id", "unit", "price")
 OPTIONAL_COLUMNS = (
@@ -96,6 +97,7 @@ def build_rows(
     named = set(header.values())
     unnamed = [i for i in range(width) if i not in named]
     padding = [""] * (width + 1)
+    names_by_index = {i: name for name, i in header.items()}
 
     units: dict[str, str] = {}
     currencies: dict[str, str] = {}
@@ -120,6 +122,12 @@ def build_rows(
             if texts[i]:
                 problems.append(RowError(number, None, f"value {texts[i]!r} in column {i + 1}, "
                                                        "which has no name in the header"))
+        if unsafe_reason("".join(texts)) is not None:  # one search per row, not per cell
+            errors.extend(problems)
+            errors.extend(RowError(number, names_by_index.get(i), reason)
+                          for i, text in enumerate(texts)
+                          if (reason := unsafe_reason(text)) is not None)
+            continue
 
         part = texts[i_part]
         if not part:

@@ -102,7 +102,7 @@ class LoopbackCapture:
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def path(self) -> str:

@@ -15,7 +15,7 @@ from punchout.certify.model import Protocol
 from punchout.cxml.model import DeploymentMode
 from punchout.domain.basket import Basket
 from punchout.domain.verdicts import BasketVerdict
-from punchout.oci._charset import python_codec
+from punchout.formdata import python_codec
 from punchout.oci.call import OciMethod, is_secret_name
 
 AgreementCheck = Callable[[Basket], BasketVerdict]

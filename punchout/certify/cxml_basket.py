@@ -8,7 +8,6 @@ the DTD does not catch is reported by its own check with the exact item and valu
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation, localcontext
-from urllib.parse import parse_qsl
 
 from lxml import etree
 
@@ -19,16 +18,15 @@ from punchout.certify.context import Finding, Run, failed, passed, skipped
 from punchout.certify.cxml_setup import dtd_valid, envelope
 from punchout.certify.returnleg import Missing, Received, ReturnLeg, record_missing
 from punchout.cxml import CXMLError, PunchOutOrderMessage, parse_order_message
+from punchout.cxml.basket import basket_from_order_message
 from punchout.cxml.parse import (
     BASE64_FIELD,
     URLENCODED_FIELD,
-    read_basket_form,
-    read_basket_form_body,
+    read_basket_form_fields,
 )
 from punchout.domain.money import to_ore
+from punchout.formdata import FormBodyError, raw_fields
 from punchout.safexml import XMLSecurityError, XMLSyntaxError, parse_untrusted
-from punchout.services.cxml_basket import basket_from_order_message
-from punchout.services.form_body import FormBodyError, form_fields
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 OPERATIONS = ("create", "inspect", "edit")
@@ -134,24 +132,20 @@ def encoding(run: Run, got: Received, xml: list[bytes]) -> Finding:
     if post.method == "GET":
         return failed("the basket came with GET; a cXML basket is a POSTed form",
                       recommendation="Submit the form with method=post.")
-    multipart = post.media_type == "multipart/form-data"
-    if multipart:
-        try:
-            fields = form_fields(post.body, post.content_type)
-        except FormBodyError as exc:
-            return failed(f"the multipart form cannot be read: {exc}")
-    elif post.media_type in ("application/x-www-form-urlencoded", ""):
-        fields = {name: [] for name, _ in parse_qsl(post.body.decode("latin-1"),
-                                                    keep_blank_values=True, errors="replace")}
-    else:
+    if post.media_type not in ("multipart/form-data", "application/x-www-form-urlencoded", ""):
         return failed(f"the basket was posted as {post.content_type!r}, not as a form "
                       "(application/x-www-form-urlencoded)")
-    names = [n for n in fields if n.strip().lower() in (BASE64_FIELD, URLENCODED_FIELD)]
-    evidence = run.evidence("form fields", ", ".join(list(fields)[:20]) or "(none)")
+    try:
+        fields = raw_fields(post.body, post.content_type)
+    except FormBodyError as exc:
+        return failed(f"the form cannot be read: {exc}")
+    seen = list(dict.fromkeys(f.name for f in fields))
+    names = [n for n in seen if n.strip().lower() in (BASE64_FIELD, URLENCODED_FIELD)]
+    evidence = run.evidence("form fields", ", ".join(seen[:20]) or "(none)")
     if not names:
         return failed(f"no {BASE64_FIELD} or {URLENCODED_FIELD} field in the form", evidence)
     try:
-        xml.append(read_basket_form(fields) if multipart else read_basket_form_body(post.body))
+        xml.append(read_basket_form_fields(fields))
     except CXMLError as exc:
         return failed(str(exc), evidence)
     if any(n not in (BASE64_FIELD, URLENCODED_FIELD) for n in names):

@@ -4,12 +4,13 @@ edit and inspect, then the requests that must be refused."""
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 from lxml import etree
 
 from punchout.certify import checks as C
 from punchout.certify import cxml_setup as S
-from punchout.certify.context import Finding, Run
+from punchout.certify.context import Call, Finding, Run
 from punchout.certify.cxml_basket import check_basket
 from punchout.certify.http import Answer
 from punchout.certify.model import Outcome
@@ -60,8 +61,7 @@ def run_cxml(run: Run, dtd: etree.DTD | None) -> None:
         doc = S.setup_document(run, operation=operation, buyer_cookie=S.new_buyer_cookie(),
                                items=items)
         call = S.send(run, f"setup ({operation.value})", doc)
-        run.check(check, lambda call=call: S.opened(run, call, S.answer_of(run, call)),
-                  spent=call.elapsed)
+        run.check(check, partial(_opened, run, call), spent=call.elapsed)
 
     run.say("Sending requests that must be refused...")
     wrong = f"certify-wrong-{secrets.token_hex(8)}"
@@ -95,3 +95,7 @@ def _person_session(run: Run) -> tuple[str, str] | Missing:
             answer.problem if answer is not None and answer.problem else "no StartPage")
         return Missing(f"the setup request for the shopping session failed: {reason}", True)
     return answer.start_url, cookie
+
+
+def _opened(run: Run, call: Call) -> Finding:
+    return S.opened(run, call, S.answer_of(run, call))

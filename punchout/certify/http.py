@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -27,7 +26,7 @@ USER_AGENT = "punchout-certify/1"
 MAX_REDIRECTS = 10
 _BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
-FormData = bytes | Sequence[tuple[str, str]] | None
+FormData = bytes | list[tuple[str, str]] | None
 
 
 class FetchError(Exception):

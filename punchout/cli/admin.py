@@ -10,7 +10,7 @@ from punchout.persistence import db as dbmod
 from punchout.services import accounts
 
 
-def supplier_credential_options(f):  # type: ignore[no-untyped-def]
+def supplier_credential_options(f):
     """The credential options shared by ``suppliers add`` and ``certify`` (DESIGN.md)."""
     options = [
         click.option("--from-domain", default="NetworkID", show_default=True),

@@ -57,7 +57,7 @@ def agreements_group() -> None:
               show_default=True, help="what a line that breaks a rule gets")
 @click.option("--unspsc-prefix", "prefixes", multiple=True, help="allowed UNSPSC prefix")
 @click.option("--org", "org_name", default=None)
-def agreements_add(supplier_name: str, reference: str, currency: str, valid_from, valid_to,  # type: ignore[no-untyped-def]
+def agreements_add(supplier_name: str, reference: str, currency: str, valid_from, valid_to,
                    tolerance_percent: Decimal, tolerance_absolute: Decimal, policy: str,
                    prefixes: tuple[str, ...], org_name: str | None) -> None:
     with session() as (_gw, db):
@@ -97,7 +97,7 @@ def assortment() -> None:
 @click.option("--effective-from", type=DATE, default=None,
               help="the day the new prices apply (default: today, or the catalogue's start)")
 @click.option("--org", "org_name", default=None)
-def assortment_import(reference: str, file: Path, fmt: str | None, effective_from,  # type: ignore[no-untyped-def]
+def assortment_import(reference: str, file: Path, fmt: str | None, effective_from,
                       org_name: str | None) -> None:
     """Import a CSV, XLSX or Peppol BIS Catalogue 3 file as a new version (all or nothing)."""
     from punchout.assortment import AssortmentFileError, read_assortment
@@ -148,7 +148,7 @@ def assortment_history(reference: str, org_name: str | None) -> None:
 @click.option("--on", "on_day", type=DATE, default=None, help="the version in force on this day")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--org", "org_name", default=None)
-def assortment_export(reference: str, on_day, output: Path | None,  # type: ignore[no-untyped-def]
+def assortment_export(reference: str, on_day, output: Path | None,
                       org_name: str | None) -> None:
     """Write the assortment in force as CSV (standard output by default)."""
     from punchout.services.assortment_import import export_csv
@@ -172,7 +172,7 @@ def baskets() -> None:
     """Check baskets against an agreement without a browser."""
 
 
-def _table(answer: dict) -> str:  # type: ignore[type-arg]
+def _table(answer: dict) -> str:
     rows = [("#", "article", "qty", "unit", "price", "action", "verdicts / reasons")]
     for ln in answer["lines"]:
         reasons = "; ".join(r["message"] for r in ln["reasons"]) or "ok"
@@ -192,7 +192,7 @@ def _table(answer: dict) -> str:  # type: ignore[type-arg]
 @click.option("--json", "as_json", is_flag=True, help="print the JSON answer")
 @click.option("--on", "on_day", type=DATE, default=None, help="judge as on this day")
 @click.option("--org", "org_name", default=None)
-def baskets_check(reference: str, file: str, as_json: bool, on_day,  # type: ignore[no-untyped-def]
+def baskets_check(reference: str, file: str, as_json: bool, on_day,
                   org_name: str | None) -> None:
     """Verdicts for a basket file. Exit 0 all lines ok, 1 some not, 3 unreadable, 4 other."""
     from punchout.domain.json_basket import verdict_answer

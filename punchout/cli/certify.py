@@ -202,7 +202,7 @@ def certify(ctx: click.Context, url: str, protocol: str, from_domain: str, from_
     ctx.exit(_write(report, as_json, html_file))
 
 
-def _gateway_capture(base_url: str | None):  # type: ignore[no-untyped-def]
+def _gateway_capture(base_url: str | None):
     """The gateway's capture endpoint when the gateway answers at ``base_url`` and its database
     is reachable from here (a person can then shop from any machine); else None, and the run
     uses a temporary capture server on loopback."""

@@ -101,7 +101,7 @@ def seed(gw: Gateway, shop_url: str) -> None:
 HISTORY_MONTHS = 5
 
 
-def _seed_history(gw: Gateway, db, org: Organisation, shops) -> None:  # type: ignore[no-untyped-def]
+def _seed_history(gw: Gateway, db, org: Organisation, shops) -> None:
     """A few months of requisitions, most of them ordered, so the statistics show something."""
     from mock_shop.catalogue import load_catalogue
     from punchout.cli.demo_history import HistoryArticle, seed_history
@@ -129,7 +129,7 @@ DEMO_LOWER_PRICES = {"KG-1003": "199.00", "KG-1301": "189.00"}
 DEMO_EXCLUDED_CATEGORY = "Fika och förbrukning"
 
 
-def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,  # type: ignore[no-untyped-def]
+def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,
                     reference: str) -> None:
     """A framework agreement over most of the mock shop's catalogue (once)."""
     from datetime import date, timedelta
@@ -166,7 +166,7 @@ def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,  # type: ignor
                       today=date.today(), source_name="demo assortment")
 
 
-def _serve(app, host: str, port: int) -> threading.Thread:  # type: ignore[no-untyped-def]
+def _serve(app, host: str, port: int) -> threading.Thread:
     server = make_server(host, port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True, name=f"{host}:{port}")
     thread.start()

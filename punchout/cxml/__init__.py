@@ -44,6 +44,7 @@ from punchout.cxml.parse import (
     parse_status,
     read_basket_form,
     read_basket_form_body,
+    read_basket_form_fields,
 )
 
 __all__ = [
@@ -85,4 +86,5 @@ __all__ = [
     "parse_status",
     "read_basket_form",
     "read_basket_form_body",
+    "read_basket_form_fields",
 ]

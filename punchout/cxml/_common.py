@@ -47,7 +47,7 @@ def inner_xml(el: etree._Element) -> str:
     holder.text = el.text
     for child in el:
         holder.append(deepcopy(child))
-    serialised = etree.tostring(holder, encoding="unicode")
+    serialised: str = etree.tostring(holder, encoding="unicode")
     return serialised[len("<x>") : -len("</x>")]
 
 

@@ -193,7 +193,7 @@ def _root(
 
 def _serialise(root: etree._Element) -> bytes:
     indent(root)
-    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    body: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
     declaration = b'<?xml version="1.0" encoding="UTF-8"?>\n'
     return declaration + DOCTYPE.encode("ascii") + b"\n" + body + b"\n"
 

@@ -10,11 +10,14 @@ told exactly what to fix.
 
 from __future__ import annotations
 
+from punchout.errors import InvalidInput
 
-class CXMLError(ValueError):
+
+class CXMLError(InvalidInput):
     """Base class: ``message`` says what is wrong, ``path`` where, ``status_code`` how to answer."""
 
     status_code: int = 400
+    spec = "cXML 1.2 (cXML.dtd and the cXML User's Guide)"
 
     def __init__(
         self,
@@ -27,6 +30,7 @@ class CXMLError(ValueError):
     ) -> None:
         self.message = message
         self.path = path
+        self.location = path if path else (f"line {line}" if line is not None else None)
         self.line = line
         self.column = column
         if status_code is not None:

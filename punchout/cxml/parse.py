@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qsl
 
 from lxml import etree
 
@@ -49,6 +47,7 @@ from punchout.cxml.model import (
     PunchOutSetupResponse,
     Status,
 )
+from punchout.formdata import FormBodyError, RawField, python_codec, raw_fields
 from punchout.safexml import (
     DEFAULT_MAX_BYTES,
     XMLSecurityError,
@@ -60,6 +59,8 @@ from punchout.safexml import (
 #: The form field names a basket may arrive in, compared case-insensitively.
 BASE64_FIELD = "cxml-base64"
 URLENCODED_FIELD = "cxml-urlencoded"
+#: A basket form has a handful of fields; more is not a basket.
+MAX_FORM_FIELDS = 1000
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _UINT = re.compile(r"[0-9]+")
@@ -282,33 +283,33 @@ def read_basket_form(fields: Mapping[str, str | Sequence[str]]) -> bytes:
     raise FormFieldError(f"the form field {key!r} is empty")
 
 
-def read_basket_form_body(body: bytes, charset: str = "utf-8") -> bytes:
-    """Like :func:`read_basket_form`, from a raw ``application/x-www-form-urlencoded`` body.
-
-    Each value is percent-decoded to bytes first; a ``cxml-urlencoded`` value is then read as
-    strict UTF-8, else in the encoding its XML declaration names, else in ``charset`` (the labels
-    ``iso-8859-1``/``latin1`` mean windows-1252, as in browsers).
-    """
+def read_basket_form_body(body: bytes, charset: str = "utf-8",
+                          content_type: str | None = None) -> bytes:
+    """Like :func:`read_basket_form`, from a raw form body (urlencoded unless ``content_type``
+    says multipart), through the one form decoder :mod:`punchout.formdata`."""
     try:
-        pairs = parse_qsl(
-            body.decode("latin-1"),
-            keep_blank_values=True,
-            encoding="latin-1",
-            max_num_fields=1000,
-        )
-    except ValueError as exc:
+        fields = raw_fields(body, content_type, max_fields=MAX_FORM_FIELDS)
+    except FormBodyError as exc:
         raise FormFieldError(f"unreadable form body: {exc}") from None
-    raw: dict[str, bytes] = {}
-    for name, value in pairs:
-        decoded_name = name.encode("latin-1").decode("utf-8", errors="replace")
-        raw.setdefault(decoded_name, value.encode("latin-1"))
-    fields: dict[str, str] = {}
-    for name, value in raw.items():
-        if name.strip().lower() == URLENCODED_FIELD:
-            fields[name] = _decode_form_xml(name, value, charset)
+    return read_basket_form_fields(fields, charset)
+
+
+def read_basket_form_fields(fields: Sequence[RawField], charset: str = "utf-8") -> bytes:
+    """The cXML bytes from form fields still in bytes, each decoded on its own.
+
+    A ``cxml-urlencoded`` value is read as strict UTF-8, else in the encoding its XML
+    declaration names, else in ``charset`` (the labels ``iso-8859-1``/``latin1`` mean
+    windows-1252, as in browsers); the other fields never change how it is read.
+    """
+    texts: dict[str, str] = {}
+    for f in fields:
+        if f.name in texts:
+            continue
+        if f.name.strip().lower() == URLENCODED_FIELD:
+            texts[f.name] = _decode_form_xml(f.name, f.value, charset)
         else:
-            fields[name] = value.decode("utf-8", errors="replace")
-    return read_basket_form(fields)
+            texts[f.name] = f.value.decode("utf-8", errors="replace")
+    return read_basket_form(texts)
 
 
 # --- form helpers ----------------------------------------------------------------------------
@@ -379,18 +380,10 @@ def _xml_text_to_bytes(key: str, text: str) -> bytes:
 
 
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
-_WINDOWS_1252_LABELS = frozenset(
-    {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"}
-)
-
-
 def _python_codec(label: str) -> str | None:
-    label = label.strip().lower()
-    if label in _WINDOWS_1252_LABELS:
-        return "cp1252"
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        return python_codec(label)
+    except ValueError:
         return None
 
 
@@ -503,7 +496,7 @@ def _expect_body(root: etree._Element, name: str, what: str) -> etree._Element:
 
 
 def _required_attr(el: etree._Element, name: str) -> str:
-    value = el.get(name)
+    value: str | None = el.get(name)
     if value is None:
         raise _error(el, "required attribute is missing", f"@{name}")
     return value
@@ -554,7 +547,7 @@ def _optional_uint(el: etree._Element, attr: str) -> int | None:
 
 
 def _currency(el: etree._Element, attr: str, *, required: bool) -> str | None:
-    value = el.get(attr)
+    value: str | None = el.get(attr)
     if value is None:
         if required:
             raise _error(el, "required attribute is missing", f"@{attr}")
@@ -783,4 +776,5 @@ __all__ = [
     "parse_status",
     "read_basket_form",
     "read_basket_form_body",
+    "read_basket_form_fields",
 ]

@@ -12,10 +12,17 @@ from typing import Any
 from punchout.domain.basket import Basket, BasketLine, PriceBasis
 from punchout.domain.money import decimal_str, parse_decimal
 from punchout.domain.verdicts import BasketVerdict
+from punchout.errors import InvalidInput
 
 
-class JsonBasketError(ValueError):
-    """The JSON basket is not of the documented form; the message says where."""
+class JsonBasketError(InvalidInput):
+    """The JSON basket is not of the documented form; the message (and ``location``) say where."""
+
+    spec = "DESIGN.md, JSON basket"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.location = message.split(" ", 1)[0].rstrip(":") if message else None
 
 
 def _decimal(value: Any, where: str, *, required: bool = True) -> Decimal | None:

@@ -16,6 +16,11 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: Units and category codes are short codes; anything longer is not one.
 MAX_CODE_LENGTH = 20
 MAX_LEAD_TIME_DAYS = 99_999
+#: The most one line may order, and cost, whatever the agreement says. A quantity of
+#: 999,999,999,999,999 used to be ``ok`` (issue 11, finding 9); a real public-sector order
+#: line is far below both (a year of copy paper for a municipality is some 10,000 packs).
+MAX_LINE_QUANTITY = Decimal(1_000_000)
+MAX_LINE_TOTAL = Decimal(100_000_000)
 
 
 def line_problems(line: BasketLine) -> list[str]:
@@ -24,6 +29,12 @@ def line_problems(line: BasketLine) -> list[str]:
         problems.append("the line has no supplier part ID")
     if line.quantity <= 0:
         problems.append(f"quantity {line.quantity} is not positive")
+    elif line.quantity > MAX_LINE_QUANTITY:
+        problems.append(f"quantity {line.quantity} is above the gateway's limit of "
+                        f"{MAX_LINE_QUANTITY:,} per line")
+    elif line.unit_price >= 0 and _basis_usable(line) and line.total > MAX_LINE_TOTAL:
+        problems.append(f"the line total {to_ore(line.total)} {line.currency} is above the "
+                        f"gateway's limit of {MAX_LINE_TOTAL:,} per line")
     if line.unit_price < 0:
         problems.append(f"unit price {line.unit_price} is negative")
     if not CURRENCY.match(line.currency or ""):
@@ -45,6 +56,11 @@ def line_problems(line: BasketLine) -> list[str]:
     if line.lead_time is not None and not 0 <= line.lead_time <= MAX_LEAD_TIME_DAYS:
         problems.append(f"lead time of {line.lead_time} days is out of range")
     return problems
+
+
+def _basis_usable(line: BasketLine) -> bool:
+    basis = line.price_basis
+    return basis is None or (basis.quantity > 0 and basis.conversion_factor > 0)
 
 
 def basket_warnings(basket: Basket) -> list[dict[str, str]]:

@@ -8,9 +8,10 @@ calls no redirects. requests honours the standard proxy and CA-bundle variables 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import requests
 
@@ -29,17 +30,60 @@ class HttpAnswer:
     url: str
 
 
-def host_is_listed(host: str, allowed: tuple[str, ...]) -> bool:
+#: A DNS host name: dot-separated labels of letters, digits and inner hyphens.
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII)
+#: What a browser or requests would read differently from urlsplit (``\\`` is ``/`` to a
+#: browser: ``https://evil.example\\.erp.example/`` lands on evil.example), or never valid.
+_AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f]")
+
+
+def is_host_name(host: str) -> bool:
+    """True for a well-formed DNS name or IP address literal, nothing else."""
     host = host.lower().rstrip(".")
+    if not host or len(host) > 253:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    return all(_LABEL.fullmatch(label) for label in host.split("."))
+
+
+def strict_http_url(url: str) -> SplitResult | None:
+    """``url`` split, when it is an absolute http(s) URL that every reader parses the same
+    way: no backslash, blank or control character, no user part, a well-formed host and port.
+    None otherwise (the callers refuse it)."""
+    if not isinstance(url, str) or _AMBIGUOUS.search(url):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if "@" in parts.netloc or not is_host_name(parts.hostname):
+        return None
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        return None
+    return parts
+
+
+def host_is_listed(host: str, allowed: tuple[str, ...]) -> bool:
+    """Whether ``host`` is on the allow-list: an entry names a host exactly, or with a leading
+    ``.`` (or ``*.``) any host below it, matched on whole labels (``.erp.example`` takes
+    ``a.erp.example``, not ``evilerp.example`` or ``erp.example.evil``)."""
+    if not is_host_name(host):
+        return False
+    labels = host.lower().rstrip(".").split(".")
     for entry in allowed:
-        entry = entry.lower().rstrip(".")
+        entry = entry.strip().lower().rstrip(".")
         if entry.startswith("*."):
-            if host.endswith(entry[1:]):
+            entry = entry[1:]
+        if entry.startswith("."):
+            suffix = entry[1:].split(".")
+            if suffix != [""] and len(labels) > len(suffix) and labels[-len(suffix):] == suffix:
                 return True
-        elif entry.startswith("."):
-            if host.endswith(entry):
-                return True
-        elif host == entry:
+        elif entry and labels == entry.split("."):
             return True
     return False
 
@@ -55,9 +99,10 @@ class Checked:
 
 def check_url(url: str, allowed_hosts: tuple[str, ...]) -> Checked:
     """Raise SupplierError(kind="blocked") unless ``url`` may be called."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SupplierError("blocked", f"the supplier URL {url!r} is not an absolute http(s) URL")
+    parts = strict_http_url(url)
+    if parts is None or parts.hostname is None:
+        raise SupplierError("blocked", f"the supplier URL {url!r} is not an absolute http(s) "
+                            "URL with a plain host name")
     host = parts.hostname
     if host_is_listed(host, allowed_hosts):
         return Checked(host, None)
@@ -90,8 +135,8 @@ def public_address(host: str, port: int) -> str:
     """The address to connect to (then pinned: see :mod:`punchout.net.pinning`) when every
     address ``host`` resolves to is public. Raises :class:`NonPublicAddress` for a loopback,
     private, link-local or otherwise non-global one, OSError when it does not resolve."""
-    addresses = [info[4][0] for info in socket.getaddrinfo(host, port,
-                                                            proto=socket.IPPROTO_TCP)]
+    addresses = [str(info[4][0]) for info in socket.getaddrinfo(host, port,
+                                                                 proto=socket.IPPROTO_TCP)]
     for address in addresses:
         if not ipaddress.ip_address(address).is_global:
             raise NonPublicAddress(address)

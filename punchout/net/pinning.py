@@ -39,11 +39,11 @@ class PinnedAdapter(HTTPAdapter):
 
     def _pinned(self, request: PreparedRequest, proxies: Any) -> str | None:
         key = _key(request.url or "")
-        if key is None or select_proxy(request.url, proxies):
+        if key is None or select_proxy(request.url or "", proxies):
             return None
         return self._pins.get(key)
 
-    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):  # type: ignore[no-untyped-def]
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
         address = self._pinned(request, proxies)
         if address is None:
             return super().get_connection_with_tls_context(request, verify, proxies, cert)
@@ -52,8 +52,9 @@ class PinnedAdapter(HTTPAdapter):
         name = host_params["host"]
         host_params["host"] = address
         if host_params["scheme"] == "https":
-            pool_kwargs["server_hostname"] = name
-            pool_kwargs["assert_hostname"] = name
+            # urllib3 takes these per pool; requests' stub types the dict more narrowly.
+            extra: dict[str, Any] = {"server_hostname": name, "assert_hostname": name}
+            pool_kwargs.update(extra)  # type: ignore[typeddict-item]
         return self.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
 
     def add_headers(self, request: PreparedRequest, **kwargs: Any) -> None:

@@ -47,15 +47,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from urllib.parse import unquote_to_bytes
+from typing import Any
 
 from punchout.domain.basket import Basket, BasketLine, PriceBasis
 from punchout.domain.money import line_total
 from punchout.domain.units import normalise_unit
-from punchout.oci._charset import decode_text, python_codec
+from punchout.formdata import RawField, TooManyFields, decode_text, python_codec, raw_fields
 from punchout.oci.errors import OciError
 from punchout.oci.fields import MAX_LENGTHS, NEW_ITEM_PREFIX, OciField, lookup_field
 from punchout.safexml import DEFAULT_MAX_BYTES, XMLSecurityError, XMLSyntaxError, parse_untrusted
+from punchout.textguard import scrub_text
 
 #: Default cap on the number of form fields in one body (a basket of 300 lines with every field
 #: is about 10 000 fields).
@@ -330,7 +331,7 @@ def is_oci_body(body: bytes) -> bool:
         pairs = _split_body(body, DEFAULT_MAX_FIELDS)
     except OciError:
         return False
-    return is_oci_fields(_decode_name(name) for name, _ in pairs)
+    return is_oci_fields(f.name for f in pairs)
 
 
 def parse_oci_body(
@@ -353,8 +354,8 @@ def parse_oci_body(
     codec = python_codec(charset)
     pairs = _split_body(bytes(body), max_fields)
     decoded: list[_Pair] = []
-    for raw_name, raw_value in pairs:
-        name = _decode_name(raw_name)
+    for pair in pairs:
+        name, raw_value = pair.name, pair.value
         if name.strip().lower() == XML_DOCUMENT_FIELD.lower():
             decoded.append(_Pair(name, "", raw_value))
             continue
@@ -397,8 +398,10 @@ def _pairs_of(
 ) -> Iterable[tuple[str, str]]:
     if not isinstance(fields, Mapping):
         return fields
+    items: Callable[..., Any] = fields.items
     try:  # Werkzeug's MultiDict: every value of a repeated field, in order
-        return list(fields.items(multi=True))  # type: ignore[call-arg]
+        multi: list[tuple[str, str]] = list(items(multi=True))
+        return multi
     except TypeError:
         pass
     pairs: list[tuple[str, str]] = []
@@ -423,7 +426,7 @@ class _Pair:
     decode_problem: str | None = None
 
 
-def _split_body(body: bytes, max_fields: int) -> list[tuple[bytes, bytes]]:
+def _split_body(body: bytes, max_fields: int) -> list[RawField]:
     stripped = body.strip(b" \t\r\n")
     if not stripped:
         raise OciError("the body is empty: no OCI basket in it")
@@ -433,28 +436,25 @@ def _split_body(body: bytes, max_fields: int) -> list[tuple[bytes, bytes]]:
         raise OciError(f"the body is not a form: it looks like {kind}")
     if stripped.startswith(b"--"):
         raise OciError("the body is multipart/form-data, not a urlencoded form")
-    pairs: list[tuple[bytes, bytes]] = []
-    for part in stripped.split(b"&"):
-        if not part:
-            continue
-        if len(pairs) >= max_fields:
-            raise OciError(f"more than {max_fields} form fields", status_code=413)
-        name, _, value = part.partition(b"=")
-        pairs.append((_percent_decode(name), _percent_decode(value)))
-    return pairs
-
-
-def _percent_decode(raw: bytes) -> bytes:
-    return unquote_to_bytes(raw.replace(b"+", b" "))
+    try:
+        return raw_fields(stripped, max_fields=max_fields)
+    except TooManyFields:
+        raise OciError(f"more than {max_fields} form fields", status_code=413) from None
 
 
 def _charset_names(codec: str, label: str) -> str:
     return "UTF-8" if codec == "utf-8" else f"UTF-8 or {label}"
 
 
-def _decode_name(raw: bytes) -> str:
-    value, _ = decode_text(raw, "cp1252")
-    return value
+def _scrubbed(pair: _Pair) -> _Pair:
+    """The pair without NUL or lone surrogates (textguard's rule for basket text): the line
+    keeps the reason as a problem, so it becomes ``invalid_line`` and the basket stays usable."""
+    name, _ = scrub_text(pair.name)
+    value, reason = scrub_text(pair.value)
+    if reason is None and name == pair.name:
+        return pair
+    return replace(pair, name=name, value=value,
+                   decode_problem=pair.decode_problem or reason)
 
 
 # --- from fields to lines --------------------------------------------------------------------
@@ -484,7 +484,7 @@ def _assemble(
     xml_raw: bytes | None = None
     xml_type: str | None = None
 
-    for pair in pairs:
+    for pair in map(_scrubbed, pairs):
         name = pair.name.strip()
         upper = name.upper()
         if upper == XML_DOCUMENT_FIELD.upper():

@@ -9,14 +9,19 @@ carries the HTTP status to answer with, like the cXML codec's errors.
 
 from __future__ import annotations
 
+from punchout.errors import InvalidInput
 
-class OciError(ValueError):
+
+class OciError(InvalidInput):
     """The whole body is unusable. ``message`` says why, ``status_code`` how to answer."""
 
     status_code: int = 400
+    spec = "SAP OCI 4.0/5.0"
 
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+    def __init__(self, message: str, *, status_code: int | None = None,
+                 location: str | None = None) -> None:
         self.message = message
+        self.location = location or "form body"
         if status_code is not None:
             self.status_code = status_code
         super().__init__(message)

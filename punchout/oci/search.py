@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from punchout.oci._charset import decode_text, python_codec
+from punchout.formdata import decode_text, python_codec
 from punchout.oci.basket import DEFAULT_MAX_FIELDS, OciBasket, is_oci_fields, parse_oci_fields
 from punchout.oci.errors import OciError
 

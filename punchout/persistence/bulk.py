@@ -32,14 +32,16 @@ def insert_rows(db: Session, table: Table, rows: Sequence[dict[str, Any]],
     columns = list(rows[0])
     # COPY bypasses SQLAlchemy's bind processing: apply the TypeDecorators (exact decimals,
     # UTC datetimes) here.
-    convert = {name: table.c[name].type for name in columns
-               if isinstance(table.c[name].type, TypeDecorator)}
+    convert: dict[str, TypeDecorator[Any]] = {
+        name: column_type for name in columns
+        if isinstance(column_type := table.c[name].type, TypeDecorator)}
+    dialect = db.get_bind().dialect
     raw = db.connection().connection.dbapi_connection
     assert raw is not None
     with raw.cursor() as cursor:  # type: ignore[attr-defined]
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for n, row in enumerate(rows, start=1):
-                copy.write_row([convert[c].process_bind_param(row[c], None) if c in convert
+                copy.write_row([convert[c].process_bind_param(row[c], dialect) if c in convert
                                 else row[c] for c in columns])
                 if progress is not None and n % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY)

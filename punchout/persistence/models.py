@@ -119,6 +119,9 @@ class User(Base):
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Part of every login cookie's identity; logout (and a password or role change) raises
+    #: it, so a cookie copied before is refused afterwards (server-side revocation).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisation: Mapped[Organisation] = relationship()
 
@@ -252,6 +255,44 @@ class Message(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="received")
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class RefusedPostCount(Base):
+    """Posts to the return endpoint without a valid token, counted per address and day.
+
+    Such a post keeps only a short excerpt in the archive, and only the first few per address
+    and day do: beyond that it is counted here and nothing else is stored, so nobody can fill
+    the database from outside (issue 11, finding 2).
+    """
+
+    __tablename__ = "refused_post_counts"
+    __table_args__ = (UniqueConstraint("remote_addr", "day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    remote_addr: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    posts: Mapped[int] = mapped_column(BigInteger, default=0)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who changed what, when: suppliers (endpoints, credentials, order channel and address),
+    agreements, users and roles. Secrets appear only as "changed", never as values."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), nullable=True, index=True
+    )
+    #: Who: a user's e-mail, ``api:<token name>`` or ``cli``.
+    actor: Mapped[str] = mapped_column(String(254))
+    entity: Mapped[str] = mapped_column(String(20))  # supplier | agreement | user
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    entity_name: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(20))  # created | updated | deleted
+    #: {field: [old, new]} as JSON; a secret's values are replaced by "(changed)".
+    changes_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
@@ -444,6 +485,3 @@ class CapturedPost(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-
-# The order tables live in their own module; importing it here puts them in Base.metadata.
-from punchout.persistence import orders as _orders  # noqa: E402, F401

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from punchout.cxml import CXMLError, parse_order_message, read_basket_form
+from punchout.cxml import CXMLError, parse_order_message, read_basket_form_fields
+from punchout.cxml.basket import basket_from_order_message
 from punchout.domain.basket import Basket
 from punchout.domain.json_basket import JsonBasketError, parse_json_basket
-from punchout.services.cxml_basket import basket_from_order_message
-from punchout.services.form_body import FormBodyError, form_fields
+from punchout.formdata import FormBodyError, raw_fields
+from punchout.textguard import JsonInputError, load_json
 
 
 class BasketUnreadable(ValueError):
@@ -37,9 +37,9 @@ def read_basket(data: bytes, content_type: str | None = None, *,
     ctype = (content_type or "").split(";")[0].strip().lower()
     if body[:1] == b"{" or ctype == "application/json":
         try:
-            doc = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BasketUnreadable(f"not valid JSON: {exc}") from None
+            doc = load_json(body)
+        except JsonInputError as exc:
+            raise BasketUnreadable(str(exc)) from None
         try:
             basket, agreement = parse_json_basket(doc)
         except JsonBasketError as exc:
@@ -48,13 +48,13 @@ def read_basket(data: bytes, content_type: str | None = None, *,
     if body[:1] == b"<":
         return _from_cxml(body, max_bytes)
     try:
-        fields = form_fields(body, content_type if ctype.startswith("multipart/") else None)
+        fields = raw_fields(body, content_type if ctype.startswith("multipart/") else None)
     except FormBodyError as exc:
         raise BasketUnreadable(str(exc)) from None
-    names = {name.lower() for name in fields}
+    names = {f.name.strip().lower() for f in fields}
     if names & {"cxml-base64", "cxml-urlencoded"}:
         try:
-            return _from_cxml(read_basket_form(fields), max_bytes)
+            return _from_cxml(read_basket_form_fields(fields, oci_charset), max_bytes)
         except CXMLError as exc:
             raise BasketUnreadable(str(exc)) from None
     if any(n.startswith("new_item-") or n == "~xmldocument" for n in names):

@@ -102,7 +102,7 @@ def config_for(gw: Gateway, db: Session, supplier: Supplier) -> SuiteConfig:
         agreement_id = valid[0].id
         factory = gw.session_factory
 
-        def agreement_check(basket):  # type: ignore[no-untyped-def]
+        def agreement_check(basket):
             from punchout.persistence.models import Agreement
 
             with factory() as session:

@@ -1,8 +1,9 @@
-"""cXML PunchOutOrderMessage -> protocol-neutral Basket, and requisition lines -> ItemOut."""
+"""Requisition lines -> cXML ItemOut, for edit and inspect re-punch-out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from punchout.cxml.model import (
     Classification,
@@ -12,50 +13,8 @@ from punchout.cxml.model import (
     ItemID,
     Money,
     PriceBasisQuantity,
-    PunchOutOrderMessage,
 )
-from punchout.domain.basket import Basket, BasketLine, PriceBasis
 from punchout.persistence.models import RequisitionLine
-
-
-def basket_from_order_message(msg: PunchOutOrderMessage) -> Basket:
-    lines = []
-    for item in msg.items:
-        d = item.detail
-        pbq = d.price_basis_quantity
-        lines.append(
-            BasketLine(
-                supplier_part_id=item.item_id.supplier_part_id,
-                supplier_part_auxiliary_id=item.item_id.supplier_part_auxiliary_id,
-                quantity=item.quantity,
-                unit=d.unit_of_measure,
-                unit_price=d.unit_price.amount,
-                currency=d.unit_price.currency,
-                description=d.description,
-                short_name=d.short_name,
-                unspsc=d.unspsc,
-                price_basis=(
-                    PriceBasis(pbq.quantity, pbq.conversion_factor, pbq.unit_of_measure)
-                    if pbq is not None
-                    else None
-                ),
-                manufacturer_part_id=d.manufacturer_part_id,
-                manufacturer_name=d.manufacturer_name,
-                lead_time=d.lead_time,
-                source_line=str(item.line_number) if item.line_number is not None else None,
-                url=d.url,
-                extrinsics=tuple((e.name, e.value) for e in d.extrinsics),
-            )
-        )
-    return Basket(
-        lines=tuple(lines),
-        currency=msg.total.currency,
-        total=msg.total.amount,
-        shipping=msg.shipping.amount if msg.shipping else None,
-        tax=msg.tax.amount if msg.tax else None,
-        operation_allowed=msg.operation_allowed.value,
-        buyer_cookie=msg.buyer_cookie,
-    )
 
 
 def items_out_from_lines(
@@ -68,14 +27,14 @@ def items_out_from_lines(
         if line.price_basis_quantity is not None:
             pbq = PriceBasisQuantity(
                 quantity=line.price_basis_quantity,
-                conversion_factor=line.price_basis_conversion or 1,
+                conversion_factor=line.price_basis_conversion or Decimal(1),
                 unit_of_measure=line.price_basis_unit or line.unit,
             )
         items.append(
             Item(
                 quantity=line.quantity,
-                line_number=int(line.source_line) if (line.source_line or "").isdigit()
-                else line.line_no,
+                line_number=int(line.source_line)
+                if line.source_line is not None and line.source_line.isdigit() else line.line_no,
                 item_id=ItemID(line.supplier_part_id, line.supplier_part_auxiliary_id),
                 detail=ItemDetail(
                     unit_price=Money(line.unit_price, line.currency),

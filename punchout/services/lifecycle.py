@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,8 @@ from punchout.persistence.models import (
     User,
 )
 from punchout.persistence.types import utcnow
-from punchout.services import requisitions
+from punchout.services import orders, requisitions
+from punchout.services.requisitions import transition
 
 MAX_NOTE = 2000
 
@@ -93,16 +93,6 @@ def _note(note: str | None) -> str:
     return note.strip()[:MAX_NOTE]
 
 
-def transition(req: Requisition, to: RequisitionStatus, user_id: int | None, note: str,
-               at: datetime | None = None) -> None:
-    """Move ``req`` to ``to`` and record it in its history."""
-    at = at or utcnow()
-    req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
-                                       to_status=to.value, note=note, created_at=at))
-    req.status = to.value
-    req.updated_at = at
-
-
 def _never_orderable(req: Requisition, doing: str) -> None:
     if req.agreement_id is None:
         raise Conflict(f"requisition {req.id} was not checked against any agreement (a test "
@@ -167,8 +157,6 @@ def undecided_lines(req: Requisition) -> list[int]:
 def approve(db: Session, req: Requisition, actor: Actor, *, payload_host: str,
             note: str | None = None) -> None:
     """Approve a submitted requisition and queue its order in the same transaction."""
-    from punchout.services import orders
-
     _require(actor, Role.APPROVER, "approve a requisition")
     _not_own(actor, req)
     _status(req, [RequisitionStatus.SUBMITTED], "approved")

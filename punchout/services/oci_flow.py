@@ -23,6 +23,7 @@ from punchout.persistence.models import PunchoutSession, SessionStatus, Supplier
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, archive
 from punchout.services.context import Gateway
+from punchout.services.return_link import basket_return_url
 from punchout.services.signing import Signer, TokenExpired, TokenInvalid
 
 START_PATH = "/punchout/oci/start/"
@@ -34,7 +35,7 @@ def _start_signer(gw: Gateway) -> Signer:
 
 
 def _call(gw: Gateway, supplier: Supplier, hook_url: str, function: str | None = None,
-          function_params: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+          function_params: dict[str, str] | None = None):
     method, params, _charset, version = accounts.oci_settings(gw.box, supplier)
     try:
         return build_call(supplier.setup_url, hook_url, method=method, login_params=params,
@@ -45,7 +46,7 @@ def _call(gw: Gateway, supplier: Supplier, hook_url: str, function: str | None =
                             f"{exc}") from None
 
 
-def _archive_call(gw: Gateway, session: PunchoutSession | None, supplier: Supplier, call,  # type: ignore[no-untyped-def]
+def _archive_call(gw: Gateway, session: PunchoutSession | None, supplier: Supplier, call,
                   kind: str, outcome: str = "sent") -> None:
     # Every configured login/static parameter is masked, whatever the supplier calls it
     # (KENNUNG, LOGIN_PW, ...): the archive must never hold the supplier's password.
@@ -63,16 +64,14 @@ def prepare_start(gw: Gateway, db: Session, session: PunchoutSession, supplier: 
                   base_url: str, return_token: str) -> None:
     """Give an OCI session its single-use start page and archive the call it will submit."""
     base = base_url.rstrip("/")
-    from punchout.services.punchout_flow import RETURN_PATH
-
-    call = _call(gw, supplier, base + RETURN_PATH + return_token)
+    call = _call(gw, supplier, basket_return_url(base, return_token))
     _archive_call(gw, session, supplier, call, "oci_call")
     start = _start_signer(gw).dumps({"s": session.id, "r": return_token, "b": base})
     session.start_url = base + START_PATH + start
     db.commit()
 
 
-def open_start_page(gw: Gateway, db: Session, token: str):  # type: ignore[no-untyped-def]
+def open_start_page(gw: Gateway, db: Session, token: str):
     """The OCI call for the browser, once. Refuses a used, expired or forged start page."""
     try:
         claims = _start_signer(gw).loads(token, max_age=gw.settings.start_page_ttl)
@@ -95,12 +94,10 @@ def open_start_page(gw: Gateway, db: Session, token: str):  # type: ignore[no-un
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise Gone("This link to the supplier's shop has already been used. Start the "
                    "punch-out again from the gateway.")
-    from punchout.services.punchout_flow import RETURN_PATH
-
-    return _call(gw, session.supplier, claims["b"] + RETURN_PATH + claims["r"])
+    return _call(gw, session.supplier, basket_return_url(claims["b"], claims["r"]))
 
 
-def detail_call(gw: Gateway, supplier: Supplier, product_id: str, base_url: str):  # type: ignore[no-untyped-def]
+def detail_call(gw: Gateway, supplier: Supplier, product_id: str, base_url: str):
     """FUNCTION=DETAIL for one product (the browser shows the shop's product page)."""
     return _call(gw, supplier, base_url.rstrip("/") + "/", "DETAIL", {"PRODUCTID": product_id})
 

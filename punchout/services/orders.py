@@ -23,6 +23,7 @@ from punchout.persistence.models import (
 )
 from punchout.persistence.orders import Order, OrderStatus
 from punchout.persistence.types import utcnow
+from punchout.services.requisitions import transition
 
 
 def org_code(org: Organisation) -> str:
@@ -71,8 +72,6 @@ def queue_for(db: Session, req: Requisition, *, payload_host: str) -> Order:
         warnings_json=json.dumps(missing_details(org, req)), created_at=now, updated_at=now,
     )
     db.add(order)
-    from punchout.services.lifecycle import transition
-
     if channel == OrderChannel.NONE.value:
         order.status = OrderStatus.SENT.value
         order.next_attempt_at = None
@@ -111,8 +110,6 @@ def list_orders(db: Session, org_id: int | None, status: str | None = None,
 
 def retry(db: Session, order: Order, *, user_id: int | None = None) -> None:
     """Re-queue a failed order with the same order number (and payloadID)."""
-    from punchout.services.lifecycle import transition
-
     if order.status != OrderStatus.FAILED.value:
         raise Conflict(f"order {order.order_number} is {order.status}; only a failed order can "
                        "be retried", requisition_id=order.requisition_id)

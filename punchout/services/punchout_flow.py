@@ -25,8 +25,9 @@ from punchout.cxml import (
     new_payload_id,
     parse_order_message,
     parse_setup_response,
-    read_basket_form,
+    read_basket_form_fields,
 )
+from punchout.cxml.basket import basket_from_order_message
 from punchout.cxml.model import (
     Contact,
     Credential,
@@ -44,11 +45,13 @@ from punchout.errors import (
     InvalidRequest,
     NotFound,
     PayloadTooLarge,
+    ServiceError,
     SupplierError,
     Unprocessable,
 )
+from punchout.formdata import FormBodyError, raw_fields
 from punchout.net import outbound
-from punchout.net.outbound import host_is_listed
+from punchout.net.outbound import host_is_listed, strict_http_url
 from punchout.persistence.models import (
     Agreement,
     Message,
@@ -62,13 +65,12 @@ from punchout.persistence.models import (
     User,
 )
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements, archive, requisitions
+from punchout.services import accounts, agreements, archive, oci_flow, requisitions
 from punchout.services.context import Gateway
-from punchout.services.cxml_basket import basket_from_order_message, items_out_from_lines
-from punchout.services.form_body import FormBodyError, form_fields
+from punchout.services.cxml_basket import items_out_from_lines
+from punchout.services.return_link import basket_return_url
 from punchout.services.signing import TokenExpired, TokenInvalid
 
-RETURN_PATH = "/punchout/return/"
 MASK = "********"
 
 
@@ -76,8 +78,8 @@ MASK = "********"
 
 
 def _return_url_allowed(gw: Gateway, org: Organisation, url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = strict_http_url(url)
+    if parts is None or not parts.hostname:
         return False
     hosts = gw.settings.allowed_return_hosts + tuple(
         h.strip().lower() for h in (org.allowed_return_hosts or "").split(",") if h.strip()
@@ -171,10 +173,8 @@ def start_session(
     db.commit()
 
     token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
-    form_post_url = base_url.rstrip("/") + RETURN_PATH + token
+    form_post_url = basket_return_url(base_url, token)
     if supplier.protocol == "oci":
-        from punchout.services import oci_flow
-
         oci_flow.prepare_start(gw, db, session, supplier, base_url=base_url,
                                return_token=token)
         return session
@@ -280,10 +280,11 @@ def _check_setup_answer(gw: Gateway, supplier: Supplier, answer: outbound.HttpAn
     url = (response.start_page_url or "").strip()
     if not url:
         raise SupplierError("no_start_page", "the supplier's answer has no StartPage URL")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = strict_http_url(url)
+    if parts is None or not parts.hostname:
         raise SupplierError("no_start_page",
-                            f"the supplier's StartPage {url!r} is not an absolute http(s) URL")
+                            f"the supplier's StartPage {url!r} is not an absolute http(s) URL "
+                            "with a plain host name")
     setup_host = urlsplit(supplier.setup_url).hostname or ""
     if parts.hostname.lower() != setup_host.lower() and not host_is_listed(
         parts.hostname, gw.settings.allowed_supplier_hosts
@@ -321,6 +322,41 @@ def redirect_target(session: PunchoutSession, result_outcome: str,
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+class TokenRefused(Exception):
+    """A return post without a valid token: ``answer`` for the browser, ``reason`` for the
+    archive."""
+
+    def __init__(self, reason: str, answer: ServiceError):
+        super().__init__(reason)
+        self.reason = reason
+        self.answer = answer
+
+
+def session_for_token(gw: Gateway, db: Session, token: str) -> PunchoutSession:
+    """The session a return token names, or :class:`TokenRefused` (forged, expired, or naming
+    no matching session). Cheap: the return endpoint asks before it reads the body."""
+    try:
+        claims = gw.signer.loads(token, max_age=gw.settings.session_ttl)
+    except TokenExpired as exc:
+        raise TokenRefused(str(exc), Gone(
+            "This punch-out return link has expired. Start a new punch-out from the "
+            "gateway.")) from None
+    except TokenInvalid as exc:
+        raise TokenRefused(str(exc), Forbidden("This punch-out return link is not valid.")) \
+            from None
+    session_id = claims.get("s")
+    session = db.get(PunchoutSession, session_id) if _is_id(session_id) else None
+    if (session is None or session.user_id != claims.get("u")
+            or session.supplier_id != claims.get("p")):
+        raise TokenRefused("token names no matching session",
+                           Forbidden("This punch-out return link is not valid."))
+    return session
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 def receive_return(
     gw: Gateway,
     db: Session,
@@ -332,35 +368,53 @@ def receive_return(
     too_large: bool = False,
     full_size: int | None = None,
 ) -> ReturnResult:
-    """Archive, authenticate and turn a returned basket into a requisition.
+    """Authenticate, archive and turn a returned basket into a requisition.
 
-    The raw body is archived first whatever happens next; every refusal is a ServiceError
-    with a 4xx status and a message meant for the buyer.
+    A post with a valid token is archived whole, first, whatever happens next; one without
+    keeps only an excerpt and is counted (:func:`archive.archive_refused_post`). Every refusal
+    is a ServiceError with a 4xx status and a message meant for the buyer.
     """
+    try:
+        session = session_for_token(gw, db, token)
+    except TokenRefused as refused:
+        archive.archive_refused_post(
+            gw.session_factory, excerpt=body, content_type=content_type,
+            size=full_size if full_size is not None else len(body),
+            remote_addr=remote_addr, reason=refused.reason,
+            day=agreements.local_day(utcnow(), gw.settings.tz))
+        raise refused.answer from None
     msg_id = archive.archive(
-        gw.session_factory, direction="in", protocol="unknown", kind="basket", body=body,
-        content_type=content_type, remote_addr=remote_addr, truncated=too_large,
+        gw.session_factory, direction="in", protocol=session.supplier.protocol, kind="basket",
+        body=body, content_type=content_type, remote_addr=remote_addr, truncated=too_large,
+        organisation_id=session.organisation_id, session_id=session.id,
         size=full_size if full_size is not None else len(body),
         note=(f"body of {full_size if full_size is not None else 'more than ' + str(len(body))} "
               f"bytes exceeds PUNCHOUT_MAX_BODY ({gw.settings.max_body}); only the first "
               f"{len(body)} bytes are kept") if too_large else None,
     )
     try:
-        claims = gw.signer.loads(token, max_age=gw.settings.session_ttl)
-    except TokenExpired as exc:
-        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected", error=str(exc))
-        raise Gone("This punch-out return link has expired. Start a new punch-out from the "
-                   "gateway.") from None
-    except TokenInvalid as exc:
-        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected", error=str(exc))
-        raise Forbidden("This punch-out return link is not valid.") from None
+        return _process_return(gw, db, session, msg_id, body, content_type, too_large)
+    except ServiceError:
+        raise
+    except Exception as exc:
+        # Nothing may stay at "received" because of an error of ours: the row says what
+        # happened (a database that went away leaves it for the sweep and reprocess).
+        _note_failure(gw, db, msg_id, exc)
+        raise
 
-    session = db.get(PunchoutSession, claims.get("s"))
-    if (session is None or session.user_id != claims.get("u")
-            or session.supplier_id != claims.get("p")):
-        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected",
-                               error="token names no matching session")
-        raise Forbidden("This punch-out return link is not valid.")
+
+def _note_failure(gw: Gateway, db: Session, msg_id: int, exc: Exception) -> None:
+    try:
+        db.rollback()
+        archive.record_outcome(gw.session_factory, msg_id, outcome="failed",
+                               error=f"{type(exc).__name__}: {exc}"[:500])
+    except Exception:  # noqa: BLE001 - the database itself is gone; the sweep will list it
+        pass
+
+
+def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: int,
+                    body: bytes, content_type: str | None, too_large: bool) -> ReturnResult:
+    """Everything after the archive: the same path for the endpoint and for reprocessing."""
     reject = _rejecter(gw, msg_id, session)
     if too_large:
         reject("body too large")
@@ -369,7 +423,7 @@ def receive_return(
             "It was recorded; ask the supplier to send fewer lines per basket."
         )
 
-    existing = db.scalar(select(SessionReturn).where(SessionReturn.session_id == session.id))
+    existing = first_return(db, session.id)
     if existing is not None:
         reject("duplicate", outcome="duplicate")
         raise Conflict(_duplicate_message(existing), requisition_id=existing.requisition_id)
@@ -425,19 +479,19 @@ def receive_return(
         session.status = SessionStatus.RETURNED.value
     session.returned_at = now
     session.error = None
-    db.add(SessionReturn(session_id=session.id, message_id=msg_id,
-                         requisition_id=requisition_id, outcome=outcome))
     # The archived message's outcome goes in the same transaction: one commit, not three.
     message = db.get(Message, msg_id)
     assert message is not None
     message.outcome, message.protocol = outcome, session.supplier.protocol
     message.organisation_id, message.session_id = session.organisation_id, session.id
+    db.add(SessionReturn(session_id=session.id, message_id=msg_id,
+                         requisition_id=requisition_id, outcome=outcome))
     try:
         db.commit()
     except IntegrityError:
         # Another post for the same session won the race: the constraint decided.
         db.rollback()
-        existing = db.scalar(select(SessionReturn).where(SessionReturn.session_id == session.id))
+        existing = first_return(db, session.id)
         reject("duplicate", outcome="duplicate")
         raise Conflict(_duplicate_message(existing),
                        requisition_id=existing.requisition_id if existing else None) from None
@@ -451,7 +505,7 @@ def receive_return(
     return ReturnResult(outcome, session, requisition_id, messages[outcome])
 
 
-def _read_returned_basket(  # type: ignore[no-untyped-def]
+def _read_returned_basket(
     gw: Gateway, db: Session, session: PunchoutSession, body: bytes, content_type: str | None,
     reject, msg_id: int,
 ) -> tuple[Basket, bool, dict[int, list[str]]]:
@@ -474,7 +528,7 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
         problems = {pos: list(p) for pos, p in parsed.line_problems().items()}
         return basket, parsed.is_empty, problems
     try:
-        xml = read_basket_form(form_fields(body, content_type))
+        xml = read_basket_form_fields(raw_fields(body, content_type))
         order = parse_order_message(xml, max_bytes=gw.settings.max_body)
     except (CXMLError, FormBodyError) as exc:
         raise unreadable(exc) from None
@@ -487,6 +541,12 @@ def _read_returned_basket(  # type: ignore[no-untyped-def]
     return basket, order.status.code == 204 or basket.is_empty, {}
 
 
+def first_return(db: Session, session_id: int) -> SessionReturn | None:
+    """The basket that ended the session, if one did (the UNIQUE constraint has the last word
+    when two arrive at once)."""
+    return db.scalar(select(SessionReturn).where(SessionReturn.session_id == session_id))
+
+
 def _duplicate_message(existing: SessionReturn | None) -> str:
     if existing is not None and existing.requisition_id is not None:
         return (f"This punch-out session has already returned a basket: requisition "
@@ -495,7 +555,7 @@ def _duplicate_message(existing: SessionReturn | None) -> str:
             "not used.")
 
 
-def _rejecter(gw: Gateway, msg_id: int, session: PunchoutSession):  # type: ignore[no-untyped-def]
+def _rejecter(gw: Gateway, msg_id: int, session: PunchoutSession):
     def reject(error: str, outcome: str = "rejected") -> None:
         archive.record_outcome(gw.session_factory, msg_id, outcome=outcome, error=error,
                                organisation_id=session.organisation_id, session_id=session.id,
@@ -527,7 +587,7 @@ def _session_requisition(session: PunchoutSession) -> int | None:
     db = object_session(session)
     if db is None:
         return session.requisition_id
-    ret = db.scalar(select(SessionReturn).where(SessionReturn.session_id == session.id))
+    ret = first_return(db, session.id)
     if ret is not None and ret.requisition_id is not None:
         return ret.requisition_id
     return session.requisition_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -357,3 +358,13 @@ def update_delivery(req: Requisition, values: dict[str, str | None], *,
                 raise InvalidRequest("the country is a two-letter ISO code such as SE")
         setattr(req, name, value)
     req.updated_at = utcnow()
+
+
+def transition(req: Requisition, to: RequisitionStatus, user_id: int | None, note: str,
+               at: datetime | None = None) -> None:
+    """Move ``req`` to ``to`` and record it in its history."""
+    at = at or utcnow()
+    req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
+                                       to_status=to.value, note=note, created_at=at))
+    req.status = to.value
+    req.updated_at = at

@@ -142,8 +142,10 @@ class _Line:
 
 def _lines(db: Session, organisation_id: int, first: datetime, after: datetime) -> list[_Line]:
     query = (
-        select(Requisition.id, Requisition.status, Requisition.created_at, Requisition.tax,
-               Supplier.id, Supplier.name, Agreement.reference, RequisitionLine.unspsc,
+        select(Requisition.id.label("requisition_id"), Requisition.status,
+               Requisition.created_at, Requisition.tax, Supplier.id.label("supplier_key"),
+               Supplier.name.label("supplier_label"), Agreement.reference.label("agreement"),
+               RequisitionLine.unspsc,
                RequisitionLine.currency, RequisitionLine.line_total, RequisitionLine.action,
                RequisitionLine.approval, RequisitionLine.verdicts_json,
                RequisitionLine.quantity, RequisitionLine.unit_price,
@@ -156,7 +158,12 @@ def _lines(db: Session, organisation_id: int, first: datetime, after: datetime) 
                Requisition.created_at >= first, Requisition.created_at < after)
         .order_by(Requisition.id, RequisitionLine.line_no)
     )
-    return [_Line(r[0], r[1], r[2], r[3], str(r[4]), r[5], *r[6:]) for r in db.execute(query)]
+    lines = []
+    for row in db.execute(query):
+        values = dict(row._mapping)
+        values["supplier_key"] = str(values["supplier_key"])
+        lines.append(_Line(**values))
+    return lines
 
 
 def _is_orderable(line: _Line) -> bool:

@@ -27,10 +27,10 @@ from punchout.web.db import form_id, gateway, get_db
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def admin_required(view):  # type: ignore[no-untyped-def]
+def admin_required(view):
     @wraps(view)
     @login_required
-    def wrapper(*args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def wrapper(*args: Any, **kwargs: Any):
         if not current_user.has_role(Role.ADMIN):
             abort(403, description="This page is for administrators.")
         return view(*args, **kwargs)
@@ -48,7 +48,7 @@ def _today() -> date:
 
 @bp.get("/agreements")
 @admin_required
-def agreement_list():  # type: ignore[no-untyped-def]
+def agreement_list():
     db = get_db()
     org = current_user.organisation
     rows = []
@@ -78,7 +78,7 @@ def _form_date(name: str) -> date:
 
 @bp.post("/agreements")
 @admin_required
-def agreement_add():  # type: ignore[no-untyped-def]
+def agreement_add():
     db = get_db()
     org = current_user.organisation
     supplier_id = form_id(request.form.get("supplier_id"))
@@ -98,7 +98,7 @@ def agreement_add():  # type: ignore[no-untyped-def]
 
 @bp.get("/agreements/<ref>")
 @admin_required
-def agreement(ref: str):  # type: ignore[no-untyped-def]
+def agreement(ref: str):
     from punchout.services.assortment_import import history
 
     a = _agreement(ref)
@@ -112,7 +112,7 @@ def agreement(ref: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/agreements/<ref>/assortment")
 @admin_required
-def assortment_upload(ref: str):  # type: ignore[no-untyped-def]
+def assortment_upload(ref: str):
     from punchout.assortment import AssortmentFileError, read_assortment
     from punchout.services.assortment_import import history, import_assortment
 
@@ -143,7 +143,7 @@ def assortment_upload(ref: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/agreements/<ref>/assortment.csv")
 @admin_required
-def assortment_export(ref: str):  # type: ignore[no-untyped-def]
+def assortment_export(ref: str):
     from punchout.services.assortment_import import export_csv
 
     a = _agreement(ref)

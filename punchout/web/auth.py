@@ -21,7 +21,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     if request.method == "POST":
         user = accounts.authenticate(get_db(), request.form.get("email", ""),
                                      request.form.get("password", ""))
@@ -35,6 +35,6 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     logout_user()
     return redirect(url_for("auth.login"), code=303)

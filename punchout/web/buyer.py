@@ -35,7 +35,7 @@ def _requisition_helpers() -> dict[str, object]:
 
 @bp.get("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home():
     """The approver's home is the approval queue; the buyer's, the suppliers to shop at."""
     if not current_user.has_role(Role.BUYER) and Role.SUPPLIER.value in current_user.role_set:
         return redirect(url_for("certification.index"))
@@ -48,7 +48,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.get("/suppliers")
 @login_required
-def suppliers_page():  # type: ignore[no-untyped-def]
+def suppliers_page():
     db = get_db()
     org = current_user.organisation
     day = agreements.local_day(utcnow(), gateway().settings.tz)
@@ -128,14 +128,14 @@ def _say_once_after_return(req: Requisition, outcome: str) -> None:
 
 @bp.get("/approvals")
 @login_required
-def approvals():  # type: ignore[no-untyped-def]
+def approvals():
     if not current_user.has_role(Role.APPROVER):
         abort(403, description=gettext("Only an approver has an approval queue."))
     queue = requisitions.approval_queue(get_db(), current_user.organisation_id)
     return render_template("approvals.html", queue=queue)
 
 
-def _visible_requisitions():  # type: ignore[no-untyped-def]
+def _visible_requisitions():
     user = current_user
     everyone = user.has_role(Role.APPROVER) or user.has_role(Role.ADMIN)
     return requisitions.list_for(get_db(), user.organisation_id,
@@ -144,7 +144,7 @@ def _visible_requisitions():  # type: ignore[no-untyped-def]
 
 @bp.post("/punchout/start")
 @login_required
-def start():  # type: ignore[no-untyped-def]
+def start():
     if not current_user.has_role(Role.BUYER):
         abort(403, description=gettext("Only buyers can punch out to a supplier."))
     db = get_db()
@@ -171,13 +171,13 @@ def start():  # type: ignore[no-untyped-def]
 
 @bp.get("/requisitions")
 @login_required
-def requisition_list():  # type: ignore[no-untyped-def]
+def requisition_list():
     return render_template("requisitions.html", requisitions=_visible_requisitions())
 
 
 @bp.get("/requisitions/<int:req_id>")
 @login_required
-def requisition(req_id: int):  # type: ignore[no-untyped-def]
+def requisition(req_id: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not (
         current_user.has_role(Role.APPROVER) or current_user.has_role(Role.ADMIN)
@@ -186,7 +186,7 @@ def requisition(req_id: int):  # type: ignore[no-untyped-def]
     return _requisition_page(req)
 
 
-def _requisition_page(req, error: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _requisition_page(req, error: str | None = None, status: int = 200):
     data = requisitions.requisition_dict(req)
     if "returned" in request.args:
         _say_once_after_return(req, request.args["returned"])
@@ -198,7 +198,7 @@ def _requisition_page(req, error: str | None = None, status: int = 200):  # type
                            and req.user_id != current_user.id), status
 
 
-def _act(req, action, notice: str):  # type: ignore[no-untyped-def]
+def _act(req, action, notice: str):
     """Run a lifecycle action; a refused one shows the requisition again with the reason and
     its 4xx status."""
     db = get_db()
@@ -214,7 +214,7 @@ def _act(req, action, notice: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @login_required
-def session_page(session_id: int):  # type: ignore[no-untyped-def]
+def session_page(session_id: int):
     db = get_db()
     session = db.scalar(select(PunchoutSession).where(
         PunchoutSession.id == session_id,
@@ -225,7 +225,7 @@ def session_page(session_id: int):  # type: ignore[no-untyped-def]
     return render_template("session.html", s=punchout_flow.session_dict(session))
 
 
-def _own_or_approver(req_id: int):  # type: ignore[no-untyped-def]
+def _own_or_approver(req_id: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
         abort(404, description=f"requisition {req_id} not found")
@@ -234,7 +234,7 @@ def _own_or_approver(req_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requisitions/<int:req_id>/submit")
 @login_required
-def submit(req_id: int):  # type: ignore[no-untyped-def]
+def submit(req_id: int):
     req = _own_or_approver(req_id)
     actor = lifecycle.Actor.of_user(current_user)
     return _act(req, lambda: lifecycle.submit(req, actor), gettext("Submitted for approval."))
@@ -242,7 +242,7 @@ def submit(req_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requisitions/<int:req_id>/cancel")
 @login_required
-def cancel(req_id: int):  # type: ignore[no-untyped-def]
+def cancel(req_id: int):
     req = _own_or_approver(req_id)
     actor = lifecycle.Actor.of_user(current_user)
     return _act(req, lambda: lifecycle.cancel(req, actor), gettext("Cancelled."))
@@ -250,15 +250,16 @@ def cancel(req_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requisitions/<int:req_id>/delivery")
 @login_required
-def delivery(req_id: int):  # type: ignore[no-untyped-def]
+def delivery(req_id: int):
     req = _own_or_approver(req_id)
-    values = {name: request.form.get(name, "") for name in requisitions.DELIVERY_FIELDS}
+    values: dict[str, str | None] = {name: request.form.get(name, "")
+                                     for name in requisitions.DELIVERY_FIELDS}
     return _act(req, lambda: requisitions.update_delivery(req, values,
                                                           user_id=current_user.id),
                 gettext("Delivery details saved."))
 
 
-def _form_decisions(req) -> list[lifecycle.LineDecision]:  # type: ignore[no-untyped-def]
+def _form_decisions(req) -> list[lifecycle.LineDecision]:
     """The per-line choices of the approval form: ``line-<n>`` = accept | refuse, with an
     optional ``note-<n>``; "accept all flagged" accepts every line still undecided."""
     decisions = []
@@ -278,7 +279,7 @@ def _form_decisions(req) -> list[lifecycle.LineDecision]:  # type: ignore[no-unt
 
 @bp.post("/requisitions/<int:req_id>/decide")
 @login_required
-def decide(req_id: int):  # type: ignore[no-untyped-def]
+def decide(req_id: int):
     """The approver's form: decide flagged lines, and approve or reject."""
     req = _own_or_approver(req_id)
     actor = lifecycle.Actor.of_user(current_user)

@@ -26,7 +26,7 @@ def _allowed_supplier_id() -> int | None:
 
 @bp.get("/certification")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     only = _allowed_supplier_id()
     db = get_db()
     org = current_user.organisation
@@ -37,7 +37,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/certification/run")
 @login_required
-def run():  # type: ignore[no-untyped-def]
+def run():
     only = _allowed_supplier_id()
     db = get_db()
     supplier_id = form_id(request.form.get("supplier_id"))
@@ -60,14 +60,14 @@ def _run(run_id: int) -> CertificationRun:
 
 @bp.get("/certification/runs/<int:run_id>")
 @login_required
-def report(run_id: int):  # type: ignore[no-untyped-def]
+def report(run_id: int):
     found = _run(run_id)
     return render_template("certification_run.html", run=found)
 
 
 @bp.get("/certification/runs/<int:run_id>/report.html")
 @login_required
-def report_html(run_id: int):  # type: ignore[no-untyped-def]
+def report_html(run_id: int):
     response = Response(_run(run_id).report_html, mimetype="text/html")
     response.headers["X-Frame-Options"] = "SAMEORIGIN"  # shown in the run page's iframe
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -76,12 +76,12 @@ def report_html(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/certification/runs/<int:run_id>/report.json")
 @login_required
-def report_json(run_id: int):  # type: ignore[no-untyped-def]
+def report_json(run_id: int):
     return Response(_run(run_id).report_json, mimetype="application/json")
 
 
 @capture_bp.route(certification.CAPTURE_PATH + "<token>", methods=["POST", "GET"])
-def capture(token: str):  # type: ignore[no-untyped-def]
+def capture(token: str):
     """Where a supplier's shop posts the basket during a certification run (cross-site and
     CSRF-exempt like the return endpoint; the unguessable token names the run)."""
     if not certification.capture_token_valid(gateway(), token):

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response
 
 from punchout.errors import Conflict, ServiceError
 
@@ -14,7 +24,9 @@ log = logging.getLogger(__name__)
 HTTP_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "invalid_request", 409: "conflict", 410: "not_found",
               413: "payload_too_large", 415: "invalid_request", 422: "unprocessable",
-              502: "supplier_error", 504: "supplier_timeout"}
+              502: "supplier_error", 503: "unavailable", 504: "supplier_timeout"}
+#: Seconds a client is asked to wait when the database is away.
+DATABASE_RETRY_AFTER = 5
 
 
 def wants_json() -> bool:
@@ -26,7 +38,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, *, title: str | None = None,
-                   requisition_id: int | None = None):  # type: ignore[no-untyped-def]
+                   requisition_id: int | None = None):
     if wants_json():
         payload: dict[str, object] = {"error": code, "message": message}
         if requisition_id is not None:
@@ -38,7 +50,7 @@ def error_response(status: int, code: str, message: str, *, title: str | None = 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
-    def _service_error(exc: ServiceError):  # type: ignore[no-untyped-def]
+    def _service_error(exc: ServiceError):
         req_id = exc.requisition_id if isinstance(exc, Conflict) else None
         titles = {409: "Already received", 410: "Expired", 413: "Too large",
                   502: "The supplier did not answer as expected",
@@ -48,21 +60,64 @@ def init_app(app: Flask) -> None:
                               title=titles.get(exc.http_status), requisition_id=req_id)
 
     @app.errorhandler(RequestEntityTooLarge)
-    def _too_large(exc: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    def _too_large(exc: RequestEntityTooLarge):
         limit = app.config.get("MAX_CONTENT_LENGTH")
         return error_response(413, "payload_too_large",
                               f"The request body is larger than the limit of {limit} bytes.",
                               title="Too large")
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(exc: HTTPException):
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "invalid_request"),
                               exc.description or exc.name, title=exc.name)
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_away(exc: DBAPIError) -> Response:
+        return database_unavailable(exc)
+
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(exc: Exception):
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return database_unavailable(exc)
+        _discard_db()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal_error",
                               "The gateway hit an unexpected error. It was logged; try again "
                               "or contact the administrator.", title="Internal error")
+
+
+def _discard_db() -> None:
+    """Give the request's connection back in a clean state (an aborted transaction must not
+    make the error page fail too); a broken connection is dropped from the pool."""
+    db = g.pop("db", None)
+    if db is None:
+        return
+    try:
+        db.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; closing is all that is left
+        pass
+    finally:
+        db.close()
+
+
+def database_unavailable(exc: Exception) -> Response:
+    """503 with a page or JSON when the database is away (restarting, connections cut). The
+    pool checks connections before use (``pool_pre_ping``), so the gateway recovers by itself
+    once the database answers again; no restart is needed."""
+    _discard_db()
+    log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    message = ("The gateway's database is not answering right now. Nothing you sent is lost "
+               "if it was acknowledged; try again in a moment.")
+    if wants_json():
+        response = jsonify({"error": "unavailable", "message": message})
+    else:
+        # A page of its own, rendered without the context processors: the usual layout and
+        # Flask-Login's would ask the database who is logged in.
+        page = current_app.jinja_env.get_template("unavailable.html")
+        response = make_response(page.render(message=message))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response

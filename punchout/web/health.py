@@ -10,7 +10,7 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz():
     try:
         get_db().execute(text("SELECT 1"))
     except SQLAlchemyError:

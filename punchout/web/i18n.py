@@ -80,7 +80,7 @@ def current_language() -> str:
 
 
 @bp.get("/language/<code>")
-def choose(code: str):  # type: ignore[no-untyped-def]
+def choose(code: str):
     """The language switch: remember the choice and go back to the page it was made on."""
     from punchout.web.auth import safe_next
 
@@ -199,7 +199,6 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.add_template_global(status_name, "status_name")
     app.add_template_global(verdict_name, "verdict_name")
     app.add_template_global(current_language, "current_language")
-    app.add_template_global(LANGUAGES, "LANGUAGES")
 
 
 def status_name(status: str | None) -> str:

@@ -16,26 +16,26 @@ from punchout.web.i18n import money
 bp = Blueprint("oci", __name__)
 
 
-def _no_store(response):  # type: ignore[no-untyped-def]
+def _no_store(response):
     # The page carries the supplier's password: never cache it, never leak it as a referrer.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def _submit(call, title: str):  # type: ignore[no-untyped-def]
+def _submit(call, title: str):
     if call.method == "get":
         return _no_store(redirect(call.url, code=303))
     return _no_store(make_response(render_template("oci_submit.html", call=call, title=title)))
 
 
 @bp.get(oci_flow.START_PATH + "<token>")
-def start_page(token: str):  # type: ignore[no-untyped-def]
+def start_page(token: str):
     call = oci_flow.open_start_page(gateway(), get_db(), token)
     return _submit(call, "Opening the supplier's shop")
 
 
-def _line(req_id: int, line_no: int):  # type: ignore[no-untyped-def]
+def _line(req_id: int, line_no: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
         abort(404, description=f"requisition {req_id} not found")
@@ -49,7 +49,7 @@ def _line(req_id: int, line_no: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/requisitions/<int:req_id>/lines/<int:line_no>/detail")
 @login_required
-def detail(req_id: int, line_no: int):  # type: ignore[no-untyped-def]
+def detail(req_id: int, line_no: int):
     req, line = _line(req_id, line_no)
     call = oci_flow.detail_call(gateway(), req.supplier, line.supplier_part_id, base_url())
     return _submit(call, f"Opening {line.supplier_part_id} at {req.supplier.name}")
@@ -57,7 +57,7 @@ def detail(req_id: int, line_no: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requisitions/<int:req_id>/lines/<int:line_no>/validate")
 @login_required
-def validate(req_id: int, line_no: int):  # type: ignore[no-untyped-def]
+def validate(req_id: int, line_no: int):
     req, line = _line(req_id, line_no)
     current = oci_flow.validate(gateway(), req.supplier, line.supplier_part_id, line.quantity,
                                 base_url())

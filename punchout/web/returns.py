@@ -2,7 +2,8 @@
 
 Cross-site and CSRF-exempt: the signed token in the path (and the BuyerCookie in the basket)
 authenticate the post, never the login cookie. The raw body is read here, before any form
-parsing, so that it can be archived exactly as received, even when it is too large.
+parsing, so that it can be archived exactly as received, even when it is too large. The token
+is checked first: a post without a valid one has only an excerpt read (and archived).
 """
 
 from __future__ import annotations
@@ -11,13 +12,22 @@ import sys
 
 from flask import Blueprint, redirect, request, url_for
 
-from punchout.services import punchout_flow
+from punchout.services import archive, punchout_flow
+from punchout.services.return_link import RETURN_PATH
 from punchout.web.db import gateway, get_db
 
 bp = Blueprint("returns", __name__)
 
 #: How much of a body over PUNCHOUT_MAX_BODY is kept in the archive.
 OVERSIZE_ARCHIVE_CAP = 1024 * 1024
+
+
+def _read_excerpt() -> bytes:
+    """The start of a body that carries no valid token; the rest is never read."""
+    if request.method == "GET":
+        return request.query_string[:archive.REFUSED_EXCERPT_BYTES]
+    request.max_content_length = sys.maxsize  # our answer is the token's, not a 413
+    return request.stream.read(archive.REFUSED_EXCERPT_BYTES)
 
 
 def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
@@ -36,10 +46,15 @@ def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
     return body, False, None
 
 
-@bp.route(punchout_flow.RETURN_PATH + "<token>", methods=["POST", "GET"])
-def basket_return(token: str):  # type: ignore[no-untyped-def]
+@bp.route(RETURN_PATH + "<token>", methods=["POST", "GET"])
+def basket_return(token: str):
     gw = gateway()
-    body, too_large, declared = _read_body(gw.settings.max_body)
+    try:
+        punchout_flow.session_for_token(gw, get_db(), token)
+    except punchout_flow.TokenRefused:
+        body, too_large, declared = _read_excerpt(), False, request.content_length
+    else:
+        body, too_large, declared = _read_body(gw.settings.max_body)
     content_type = request.content_type
     if request.method == "GET":
         content_type = "application/x-www-form-urlencoded"

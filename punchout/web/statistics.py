@@ -35,10 +35,10 @@ bp = Blueprint("statistics", __name__, url_prefix="/statistics")
 ROLE = Role.PROCUREMENT
 
 
-def procurement_required(view):  # type: ignore[no-untyped-def]
+def procurement_required(view):
     @wraps(view)
     @login_required
-    def wrapper(*args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def wrapper(*args: Any, **kwargs: Any):
         if not current_user.has_role(ROLE):
             abort(403, description=gettext(
                 "The statistics are for procurement officers and administrators."))
@@ -87,7 +87,7 @@ def group_names() -> dict[str, str]:
 
 @bp.get("")
 @procurement_required
-def page():  # type: ignore[no-untyped-def]
+def page():
     stats = _statistics()
     query = {"from": stats.period.start.isoformat(), "to": stats.period.end.isoformat(),
              "by": stats.by.value}
@@ -97,7 +97,7 @@ def page():  # type: ignore[no-untyped-def]
 
 @bp.get("/chart/<kind>.svg")
 @procurement_required
-def chart(kind: str):  # type: ignore[no-untyped-def]
+def chart(kind: str):
     stats = _statistics()
     names = headings()
     by = group_names()[stats.by.value]
@@ -122,7 +122,7 @@ def chart(kind: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/statistics.csv")
 @procurement_required
-def csv_download():  # type: ignore[no-untyped-def]
+def csv_download():
     stats = _statistics()
     names = headings()
     body = to_csv(stats, headings=[names[c] for c in CSV_COLUMNS], swedish_excel=True)

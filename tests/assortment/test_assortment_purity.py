@@ -18,7 +18,8 @@ from testkit.constants import REPO
 
 SOURCES = sorted((REPO / "punchout" / "assortment").glob("*.py"))
 FORBIDDEN_MODULES = ("flask", "werkzeug", "sqlalchemy", "psycopg", "requests", "http.client")
-ALLOWED_PROJECT_MODULES = ("punchout.safexml", "punchout.domain.money", "punchout.domain.units")
+ALLOWED_PROJECT_MODULES = ("punchout.safexml", "punchout.domain.money", "punchout.domain.units",
+                           "punchout.errors", "punchout.textguard")
 PARSING_CALLS = {"XMLParser", "HTMLParser", "fromstring", "XML", "parse", "iterparse",
                  "XMLPullParser"}
 

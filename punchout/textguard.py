@@ -1,0 +1,101 @@
+"""What text from outside may contain: decided once, here, for every input.
+
+PostgreSQL refuses a NUL character in text ("A string literal cannot contain NUL") and a lone
+surrogate (``"\\ud800"`` from JSON, which Python keeps as text) cannot even be encoded as UTF-8;
+either one used to reach the database and come back as a 500 (issue 11, finding 5). The rule:
+
+- text that a person or an integrator typed or sent (form fields, query arguments, login, JSON
+  bodies, assortment files) is **refused** with a reason that names the field
+  (:func:`check_text`, :class:`UnsafeText`);
+- text inside a supplier's basket is **cleaned** (:func:`scrub_text`): the characters are
+  removed and the codec records the reason as a problem of that line, so the rest of the
+  basket still becomes a requisition and the line is ``invalid_line``.
+
+JSON is read here too (:func:`load_json`), with a nesting limit: the standard library recurses
+per level and 100,000 levels end in a RecursionError (finding 6).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+#: NUL and the surrogate code points: what neither the databases nor UTF-8 can hold.
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+
+#: How deep a JSON document may nest (a basket needs 4: object, lines, line, price_basis).
+MAX_JSON_DEPTH = 32
+
+
+class UnsafeText(ValueError):
+    """Text from outside holds a character the gateway does not store; the message says where."""
+
+
+def unsafe_reason(value: str) -> str | None:
+    """Why ``value`` may not be stored as it is, or None when it may."""
+    found = _UNSAFE.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    if char == "\x00":
+        return "contains a NUL character"
+    return f"contains a lone surrogate (U+{ord(char):04X}), which is not valid text"
+
+
+def check_text(value: str, where: str) -> str:
+    """``value`` unchanged, or :class:`UnsafeText` naming ``where``."""
+    reason = unsafe_reason(value)
+    if reason is not None:
+        raise UnsafeText(f"{where} {reason}")
+    return value
+
+
+def scrub_text(value: str) -> tuple[str, str | None]:
+    """(``value`` without the unsafe characters, the reason they were removed or None)."""
+    reason = unsafe_reason(value)
+    if reason is None:
+        return value, None
+    return _UNSAFE.sub("", value), reason
+
+
+class JsonInputError(ValueError):
+    """A JSON body that is not valid, nests too deep or holds unsafe text."""
+
+
+def load_json(data: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Decode JSON from outside: valid, at most ``max_depth`` levels, every string safe."""
+    try:
+        doc = json.loads(data)
+    except RecursionError:
+        raise JsonInputError(f"the JSON nests deeper than {max_depth} levels") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise JsonInputError(f"not valid JSON: {exc}") from None
+    _check_tree(doc, max_depth)
+    return doc
+
+
+def _check_tree(doc: Any, max_depth: int) -> None:
+    """Walk without recursion: depth and text of every key and string value."""
+    stack: list[tuple[Any, int, str]] = [(doc, 1, "$")]
+    while stack:
+        node, depth, path = stack.pop()
+        if isinstance(node, str):
+            _check_json_text(node, path)
+            continue
+        if not isinstance(node, dict | list):
+            continue
+        if depth > max_depth:
+            raise JsonInputError(f"the JSON nests deeper than {max_depth} levels (at {path})")
+        if isinstance(node, dict):
+            for key, value in node.items():
+                _check_json_text(key, f"{path} key")
+                stack.append((value, depth + 1, f"{path}.{key}"))
+        else:
+            stack.extend((value, depth + 1, f"{path}[{n}]") for n, value in enumerate(node))
+
+
+def _check_json_text(value: str, where: str) -> None:
+    reason = unsafe_reason(value)
+    if reason is not None:
+        raise JsonInputError(f"{where[:80]} {reason}")
