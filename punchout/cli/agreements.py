@@ -213,7 +213,7 @@ def baskets_check(reference: str, file: str, as_json: bool, on_day,
             org = accounts.find_org(db, org_name)
             agreement = agreements.find(db, org.id, reference)
             day = on_day.date() if on_day else agreements.local_day(utcnow(), gw.settings.tz)
-            verdict, _version = agreements.check_basket(db, agreement, basket_in.basket, day,
+            verdict, _version_id = agreements.check_basket(db, agreement, basket_in.basket, day,
                                                         basket_in.problems)
     except (click.ClickException, ServiceError) as exc:
         message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)

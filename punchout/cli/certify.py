@@ -83,7 +83,7 @@ def agreement_check(reference: str, org_name: str | None) -> AgreementCheck:
         with session() as (gw, db):
             agreement = agreements.find(db, org_id, reference)
             day = agreements.local_day(utcnow(), gw.settings.tz)
-            verdict, _version = agreements.check_basket(db, agreement, basket, day)
+            verdict, _version_id = agreements.check_basket(db, agreement, basket, day)
             return verdict
 
     return check

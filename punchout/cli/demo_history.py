@@ -61,13 +61,13 @@ def record_requisition(db: Session, *, user: User, supplier: Supplier,
     """A requisition as if its basket came back at ``when``, taken along to ``status``."""
     session = _session(db, user, supplier, agreement, when)
     basket = Basket(tuple(lines), currency="SEK")
-    verdict, version = (agreements.check_basket(db, agreement, basket,
+    verdict, version_id = (agreements.check_basket(db, agreement, basket,
                                                 agreements.local_day(when, tz))
                         if agreement else (None, None))
     req = requisitions.create_from_basket(
         db, organisation_id=user.organisation_id, user_id=user.id, supplier_id=supplier.id,
         session_id=session.id, basket=basket, verdict=verdict,
-        version_id=version.id if version else None,
+        version_id=version_id,
         agreement_id=agreement.id if agreement else None)
     db.flush()
     path = PATH_TO_ORDERED[:PATH_TO_ORDERED.index(status) + 1] if status in PATH_TO_ORDERED \

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, select, true
 from sqlalchemy.orm import Session
 
 from punchout.domain.agreement import AgreedItem, AgreementRules, Policy
@@ -68,9 +70,12 @@ def create(db: Session, org: Organisation, supplier: Supplier, reference: str, *
     return agreement
 
 
+_FIND = select(Agreement).where(Agreement.organisation_id == bindparam("org"),
+                                Agreement.reference == bindparam("reference"))
+
+
 def find(db: Session, org_id: int, reference: str) -> Agreement:
-    agreement = db.scalar(select(Agreement).where(Agreement.organisation_id == org_id,
-                                                  Agreement.reference == reference))
+    agreement = db.scalar(_FIND, {"org": org_id, "reference": reference})
     if agreement is None:
         raise NotFound(f"agreement {reference} not found")
     return agreement
@@ -179,12 +184,93 @@ def items_for_keys(db: Session, version: AssortmentVersion | None,
     return items
 
 
+def _check_statement() -> Select[Any]:
+    """Everything a check reads, in one indexed query: the agreement (organisation, reference),
+    the id of its version in force on ``day`` (newest effective date, then newest id), and only
+    that version's rows for the wanted part IDs. No agreement gives no row; no version, or no
+    matching rows, gives one row with NULL item columns. Built once: building the statement per
+    request, and two more round trips through the ORM, cost as much as the query itself."""
+    agreements = Agreement.__table__
+    versions = AssortmentVersion.__table__
+    items = AssortmentItem.__table__
+    wanted = and_(agreements.c.organisation_id == bindparam("org"),
+                  agreements.c.reference == bindparam("reference"))
+    in_force = (select(versions.c.id)
+                .join(agreements, agreements.c.id == versions.c.agreement_id)
+                .where(wanted, versions.c.effective_from
+                       <= bindparam("day", type_=versions.c.effective_from.type))
+                .order_by(versions.c.effective_from.desc(), versions.c.id.desc())
+                .limit(1).subquery("in_force"))
+    return (select(agreements.c.id, agreements.c.reference, agreements.c.currency,
+                   agreements.c.valid_from, agreements.c.valid_to,
+                   agreements.c.tolerance_percent, agreements.c.tolerance_absolute,
+                   agreements.c.policy, agreements.c.unspsc_prefixes, in_force.c.id,
+                   items.c.supplier_part_id, items.c.unit, items.c.aux_key, items.c.price,
+                   items.c.currency, items.c.price_basis_quantity, items.c.max_quantity,
+                   items.c.description, items.c.unspsc)
+            .select_from(agreements.outerjoin(in_force, true()).outerjoin(items, and_(
+                items.c.version_id == in_force.c.id,
+                items.c.supplier_part_id.in_(bindparam("parts", expanding=True)))))
+            .where(wanted))
+
+
+_CHECK = _check_statement()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A basket checked against an agreement: the verdict, and what it was checked against."""
+
+    agreement_id: int
+    reference: str
+    verdict: BasketVerdict
+    #: The assortment version in force that day (None when none was).
+    version_id: int | None
+
+
+def check_by_reference(db: Session, org_id: int, reference: str, basket: Basket, day: date,
+                       extra_problems: dict[int, list[str]] | None = None) -> CheckResult:
+    """Check ``basket`` against the organisation's agreement ``reference`` on ``day``, reading
+    the agreement, its version in force and the basket's rows in one query per 900 part IDs.
+    NotFound when the organisation has no such agreement."""
+    wanted = sorted(set(basket_keys(basket)))
+    conn = db.connection()
+    rules: AgreementRules | None = None
+    agreement_id, version_id = 0, None
+    items: list[AgreedItem] = []
+    for start in range(0, max(len(wanted), 1), IN_CHUNK):
+        rows = conn.execute(_CHECK, {"org": org_id, "reference": reference, "day": day,
+                                     "parts": wanted[start:start + IN_CHUNK]})
+        for row in rows:
+            if rules is None:
+                agreement_id, version_id = row[0], row[9]
+                rules = AgreementRules(
+                    reference=row[1], currency=row[2], valid_from=row[3], valid_to=row[4],
+                    tolerance_percent=row[5] or Decimal(0),
+                    tolerance_absolute=row[6] or Decimal(0), policy=Policy(row[7]),
+                    unspsc_prefixes=tuple(p for p in (row[8] or "").split(",") if p))
+            part, unit, aux, price, currency, basis, max_q, desc, unspsc = row[10:]
+            if part is not None:
+                items.append(AgreedItem(
+                    supplier_part_id=part, unit=unit, supplier_part_auxiliary_id=aux or None,
+                    price=price, currency=currency, price_basis_quantity=basis,
+                    max_quantity=max_q, description=desc, unspsc=unspsc, version_id=version_id))
+        if rules is None or version_id is None:
+            break
+    if rules is None:
+        raise NotFound(f"agreement {reference} not found")
+    verdict = check(basket, rules, index_items(items), day, extra_problems)
+    return CheckResult(agreement_id, rules.reference, verdict, version_id)
+
+
 def check_basket(db: Session, agreement: Agreement, basket: Basket, day: date,
                  extra_problems: dict[int, list[str]] | None = None,
-                 ) -> tuple[BasketVerdict, AssortmentVersion | None]:
-    version = version_in_force(db, agreement.id, day)
-    items = items_for_keys(db, version, basket_keys(basket))
-    return check(basket, rules_of(agreement), index_items(items), day, extra_problems), version
+                 ) -> tuple[BasketVerdict, int | None]:
+    """The verdict on ``basket`` against ``agreement`` on ``day``, and the id of the
+    assortment version it was checked against (None when no version is in force)."""
+    result = check_by_reference(db, agreement.organisation_id, agreement.reference, basket, day,
+                                extra_problems)
+    return result.verdict, result.version_id
 
 
 def local_day(moment: datetime, tz: object) -> date:

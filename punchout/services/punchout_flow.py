@@ -442,9 +442,8 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
     if session.agreement_id is not None and not cancelled:
         bound = db.get(Agreement, session.agreement_id)
         assert bound is not None
-        verdict, version = agreements.check_basket(
+        verdict, version_id = agreements.check_basket(
             db, bound, basket, agreements.local_day(utcnow(), gw.settings.tz), problems)
-        version_id = version.id if version else None
     now = utcnow()
     requisition_id: int | None = None
     outcome: str

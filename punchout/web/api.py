@@ -33,11 +33,20 @@ def token_required(view):
         identity = gateway().tokens.verify(token.strip())
         if identity is None:
             raise Unauthorized("the API token is unknown, revoked or expired")
-        g.api_org = get_db().get(Organisation, identity.organisation_id)
+        g.api_org_id = identity.organisation_id
         g.api_token = identity
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def api_org() -> Organisation:
+    """The token's organisation, loaded when a view needs more than its id (``g.api_org_id``):
+    the check API needs only the id, and skips the query."""
+    org = get_db().get(Organisation, g.api_org_id)
+    if org is None:
+        raise Unauthorized("the API token's organisation no longer exists")
+    return org
 
 
 def _json_body() -> dict[str, Any]:
@@ -77,7 +86,7 @@ def statistics():
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise InvalidRequest(f"format must be json or csv, not {fmt!r}")
-    stats = compute(get_db(), g.api_org.id, period, by, settings.tz)
+    stats = compute(get_db(), g.api_org_id, period, by, settings.tz)
     if fmt == "csv":
         return Response(to_csv(stats), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="statistics-{by.value}.csv"'})
@@ -93,7 +102,7 @@ def openapi():
 @token_required
 def create_session():
     data = _json_body()
-    org: Organisation = g.api_org
+    org = api_org()
     db = get_db()
     supplier_name = _opt_str(data, "supplier")
     email = _opt_str(data, "user")
@@ -126,18 +135,17 @@ def create_session():
 @bp.get("/punchout/sessions")
 @token_required
 def list_sessions():
-    org: Organisation = g.api_org
-    rows = get_db().scalars(select(PunchoutSession).where(
-        PunchoutSession.organisation_id == org.id).order_by(PunchoutSession.id.desc()).limit(200))
+    rows = get_db().scalars(select(PunchoutSession)
+                            .where(PunchoutSession.organisation_id == g.api_org_id)
+                            .order_by(PunchoutSession.id.desc()).limit(200))
     return jsonify({"sessions": [punchout_flow.session_dict(s) for s in rows]})
 
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @token_required
 def get_session(session_id: int):
-    org: Organisation = g.api_org
     session = get_db().get(PunchoutSession, session_id)
-    if session is None or session.organisation_id != org.id:
+    if session is None or session.organisation_id != g.api_org_id:
         raise NotFound(f"punch-out session {session_id} not found")
     return jsonify(punchout_flow.session_dict(session))
 
@@ -145,8 +153,7 @@ def get_session(session_id: int):
 @bp.get("/requisitions")
 @token_required
 def list_requisitions():
-    org: Organisation = g.api_org
-    rows = requisitions.list_for(get_db(), org.id)
+    rows = requisitions.list_for(get_db(), g.api_org_id)
     return jsonify({"requisitions": [requisitions.requisition_dict(r, with_lines=False)
                                       for r in rows]})
 
@@ -154,8 +161,8 @@ def list_requisitions():
 @bp.get("/requisitions/<int:req_id>")
 @token_required
 def get_requisition(req_id: int):
-    org: Organisation = g.api_org
-    return jsonify(requisitions.requisition_dict(requisitions.get(get_db(), org.id, req_id)))
+    req = requisitions.get(get_db(), g.api_org_id, req_id)
+    return jsonify(requisitions.requisition_dict(req))
 
 
 @bp.post("/baskets/check")
@@ -167,7 +174,6 @@ def check_basket():
     from punchout.services import agreements
     from punchout.services.basket_input import BasketUnreadable, read_basket
 
-    org: Organisation = g.api_org
     gw = gateway()
     try:
         basket_in = read_basket(request.get_data(), request.content_type,
@@ -177,20 +183,18 @@ def check_basket():
     reference = request.args.get("agreement") or basket_in.agreement
     if not reference:
         raise InvalidRequest("name the agreement: ?agreement=REF or \"agreement\" in the JSON")
-    db = get_db()
     try:
-        agreement = agreements.find(db, org.id, reference)
+        result = agreements.check_by_reference(
+            get_db(), g.api_org_id, reference, basket_in.basket,
+            agreements.local_day(utcnow(), gw.settings.tz), basket_in.problems)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
-    day = agreements.local_day(utcnow(), gw.settings.tz)
-    verdict, _version = agreements.check_basket(db, agreement, basket_in.basket, day,
-                                                basket_in.problems)
-    return jsonify(verdict_answer(basket_in.basket, verdict, agreement.reference))
+    return jsonify(verdict_answer(basket_in.basket, result.verdict, result.reference))
 
 
 def _actor(data: dict[str, Any]) -> lifecycle.Actor:
     """A token acts with every role; a ``user`` named in the body acts with that user's."""
-    org: Organisation = g.api_org
+    org = api_org()
     email = _opt_str(data, "user")
     if email is None:
         token = get_db().get(ApiToken, g.api_token.token_id)
@@ -223,9 +227,8 @@ def _decisions(data: dict[str, Any]) -> list[lifecycle.LineDecision]:
 
 
 def _lifecycle(req_id: int, action: str):
-    org: Organisation = g.api_org
     db = get_db()
-    req = requisitions.get(db, org.id, req_id)
+    req = requisitions.get(db, g.api_org_id, req_id)
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise InvalidRequest("the body must be a JSON object")
