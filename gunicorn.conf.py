@@ -21,3 +21,19 @@ limit_request_field_size = 8190
 timeout = 60
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+
+# PUNCHOUT_LOG_FORMAT=json: gunicorn's own lines (errors, and one access line per request, the
+# path without its query) as JSON lines too, in the gateway's format (punchout/logs.py).
+if os.environ.get("PUNCHOUT_LOG_FORMAT", "").strip().lower() == "json":
+    access_log_format = '%(m)s %(U)s %(s)s %(B)s bytes %(D)s us'
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "punchout.logs.JsonLines"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }

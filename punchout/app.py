@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         settings = settings or load_settings()
         gateway = Gateway.from_settings(settings)
     settings = gateway.settings
+    from punchout import logs
+
+    logs.configure(settings.log_format)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -23,7 +23,7 @@ from punchout.persistence.models import (
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, form_id, gateway, get_db
-from punchout.web.i18n import event_text
+from punchout.web.i18n import event_text, next_step
 
 bp = Blueprint("buyer", __name__)
 
@@ -193,7 +193,8 @@ def _requisition_page(req, error: str | None = None, status: int = 200):
     return render_template("requisition.html", req=req, data=data,
                            warnings=json.loads(req.warnings_json or "[]"),
                            error=error, history=history_in_words(req),
-                           next_step=lifecycle.next_step(req),
+                           next_step=next_step(req.status, checked=req.agreement_id is not None,
+                                               undecided=len(lifecycle.undecided_lines(req))),
                            is_approver=current_user.has_role(Role.APPROVER)
                            and req.user_id != current_user.id), status
 
