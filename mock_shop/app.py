@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from . import cxml_views, oci_views, testapi, views
+from . import cxml_views, oci_views, orders, testapi, views
 from .catalogue import DEFAULT_CATALOGUE, fmt_decimal, fmt_money, load_catalogue, round_ore
 from .credentials import parse_credentials
 from .faults import get_fault
@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "MOCK_SHOP_TEST_API": True,
     "MOCK_SHOP_SESSION_TTL": 4 * 3600,
     "MOCK_SHOP_CATALOGUE": str(DEFAULT_CATALOGUE),
+    #: A folder of .eml files (the demo's SMTP sink) whose orders ``/orders`` shows.
+    "MOCK_SHOP_MAILDIR": None,
     **OCI_DEFAULTS,
 }
 
@@ -117,6 +119,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oci_views.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(testapi.bp)
+    app.register_blueprint(orders.bp)
     app.add_template_filter(_money, "money")
     app.add_template_filter(lambda amount: _money(round_ore(amount)), "money_amount")
     app.add_template_filter(_qty, "qty")

@@ -90,6 +90,11 @@ class Fault:
     def oci_codec(self, codec: str) -> str:
         return codec
 
+    def order_answer(self, shop: Shop, host: str, attempt: int) -> Response | None:
+        """The answer to an OrderRequest's ``attempt``-th arrival (1 = the first), or None
+        for the shop's own answer."""
+        return None
+
 
 def register(cls: type[Fault]) -> type[Fault]:
     FAULTS[cls.name] = cls()
@@ -399,3 +404,40 @@ __all__ = [
     "get_fault",
     "register",
 ]
+
+
+@register
+class Order500Twice(Fault):
+    name = "order-500-twice"
+    description = ("the first two deliveries of each OrderRequest get HTTP 500; the third is "
+                   "accepted")
+
+    def order_answer(self, shop: Shop, host: str, attempt: int) -> Response | None:
+        if attempt <= 2:
+            return _html(500, "Internal Server Error", "The order system is restarting.")
+        return None
+
+
+@register
+class OrderTimeout(Fault):
+    name = "order-timeout"
+    description = ("the first delivery of each OrderRequest is answered only after "
+                   "MOCK_SHOP_SLOW_SECONDS (default 10), so a buyer with a shorter time-out "
+                   "sends it again")
+
+    def order_answer(self, shop: Shop, host: str, attempt: int) -> Response | None:
+        if attempt == 1:
+            time.sleep(shop.slow_seconds)
+        return None
+
+
+@register
+class Order400(Fault):
+    name = "order-400"
+    description = "every OrderRequest is refused with cXML 400 and the reason in the Status"
+
+    def order_answer(self, shop: Shop, host: str, attempt: int) -> Response | None:
+        body = cxml_out.status_response(
+            400, "Bad Request", "Unknown delivery address: no ship-to on file for this buyer",
+            host=host)
+        return cxml_response(body)

@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     from punchout.web import (
         admin,
+        admin_orders,
         api,
         auth,
         buyer,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.register_blueprint(auth.bp)
     app.register_blueprint(buyer.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_orders.bp)
     app.register_blueprint(returns.bp)
     app.register_blueprint(oci_pages.bp)
     app.register_blueprint(certification.bp)

@@ -59,6 +59,11 @@ class Settings:
     max_supplier_response: int = 2 * 1024 * 1024
     #: How long the buyer's browser has to use an OCI start page or a StartPage redirect.
     start_page_ttl: int = 300
+    #: Orders out (DESIGN.md): SMTP for the e-mail channel, attempts and back-off for all.
+    smtp_url: str = ""
+    mail_from: str = ""
+    order_attempts: int = 6
+    order_backoff: int = 30
     testing: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -133,4 +138,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         timezone=timezone,
         language=language,
         log_format=log_format,
+        smtp_url=_smtp_url(env.get("PUNCHOUT_SMTP_URL", "").strip()),
+        mail_from=env.get("PUNCHOUT_MAIL_FROM", "").strip(),
+        order_attempts=_int(env, "PUNCHOUT_ORDER_ATTEMPTS", 6),
+        order_backoff=_int(env, "PUNCHOUT_ORDER_BACKOFF", 30),
     )
+
+
+def _smtp_url(value: str) -> str:
+    if value and not value.startswith(("smtp://", "smtp+starttls://", "smtps://")):
+        raise ConfigError("PUNCHOUT_SMTP_URL must look like smtp://[user:pass@]host:port, "
+                          f"smtp+starttls://… or smtps://…, not {value.split('@')[-1]!r}")
+    return value

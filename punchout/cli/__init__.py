@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from punchout.cli import admin, agreements, certify, demo, stats
+from punchout.cli import admin, agreements, certify, demo, orders, stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,6 +18,7 @@ def main() -> None:
 
 admin.register(main)
 agreements.register(main)
+orders.register(main)
 main.add_command(demo.demo)
 main.add_command(certify.certify)
 main.add_command(stats.stats)

@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 
 from punchout.cli.common import secret, session, settings
 from punchout.persistence import db as dbmod
-from punchout.services import accounts
+from punchout.services import accounts, supplier_orders
 
 
 def supplier_credential_options(f):
@@ -71,6 +71,32 @@ def orgs_create(name: str, allowed_return_hosts: str) -> None:
         click.echo(f"organisation {org.name!r} created (id {org.id})")
 
 
+@orgs.command("update")
+@click.argument("name")
+@click.option("--code", default=None, help="short code used in order numbers (CODE-42)")
+@click.option("--legal-name", default=None)
+@click.option("--org-number", default=None)
+@click.option("--peppol-id", default=None, help="0007:<organisation number>")
+@click.option("--buyer-reference", default=None, help="the buyer's reference for invoices")
+@click.option("--invoice-street", default=None)
+@click.option("--invoice-postcode", default=None)
+@click.option("--invoice-city", default=None)
+@click.option("--invoice-country", default=None)
+@click.option("--delivery-street", default=None)
+@click.option("--delivery-postcode", default=None)
+@click.option("--delivery-city", default=None)
+@click.option("--delivery-country", default=None)
+def orgs_update(name: str, **details: str | None) -> None:
+    """The organisation's details used in orders (an empty value clears one)."""
+    from punchout.services import org_details
+
+    with session() as (_gw, db):
+        org = accounts.find_org(db, name)
+        changed = org_details.update_details(db, org, details)
+        click.echo(f"organisation {org.name!r}: " + (", ".join(changed) + " updated"
+                                                      if changed else "nothing changed"))
+
+
 @click.group()
 def users() -> None:
     """Users of an organisation."""
@@ -126,11 +152,18 @@ def suppliers() -> None:
 @supplier_credential_options
 @click.option("--org", "org_name", default=None)
 @click.option("--replace", "replace_existing", is_flag=True, help="update an existing supplier")
+@click.option("--order-channel", type=click.Choice(["cxml", "email", "peppol", "none"]),
+              default=None, help="default: cxml when a cXML supplier has --order-url, else none")
+@click.option("--order-url", default=None, help="the cXML OrderRequest endpoint")
+@click.option("--order-email", default=None, help="where e-mail orders go")
+@click.option("--peppol-id", default=None, help="the supplier's Peppol ID (scheme:id)")
 def suppliers_add(name: str, protocol: str, setup_url: str, from_domain: str,
                   from_identity: str, to_domain: str, to_identity: str,
                   sender_identity: str | None, shared_secret: str | None, deployment_mode: str,
                   oci_method: str, oci_params: tuple[str, ...], oci_charset: str,
-                  org_name: str | None, replace_existing: bool) -> None:
+                  org_name: str | None, replace_existing: bool, order_channel: str | None,
+                  order_url: str | None, order_email: str | None,
+                  peppol_id: str | None) -> None:
     if protocol == "cxml":
         shared_secret = secret(shared_secret, env="PUNCHOUT_SHARED_SECRET",
                                prompt="Shared secret")
@@ -145,7 +178,10 @@ def suppliers_add(name: str, protocol: str, setup_url: str, from_domain: str,
             to_identity=to_identity, sender_identity=sender_identity,
             shared_secret=shared_secret, deployment_mode=deployment_mode, settings=extra,
             replace_existing=replace_existing)
-        click.echo(f"supplier {supplier.name!r} ({protocol}) saved in {org.name}")
+        supplier_orders.save_order_settings(db, supplier, supplier_orders.OrderSettings(
+            order_channel, order_url, order_email, peppol_id))
+        click.echo(f"supplier {supplier.name!r} ({protocol}) saved in {org.name}; orders: "
+                   f"{supplier.order_channel}")
 
 
 @suppliers.command("list")

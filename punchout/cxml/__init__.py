@@ -6,6 +6,7 @@ the mock shop and the command-line tools can all use it.
 
 from punchout.cxml.build import (
     build_order_message,
+    build_order_request,
     build_setup_request,
     build_setup_response,
     build_status_response,
@@ -27,6 +28,7 @@ from punchout.cxml.model import (
     ItemID,
     Money,
     Operation,
+    OrderRequest,
     PriceBasisQuantity,
     PunchOutOrderMessage,
     PunchOutSetupRequest,
@@ -64,6 +66,7 @@ __all__ = [
     "ItemDetail",
     "ItemID",
     "Money",
+    "OrderRequest",
     "Operation",
     "PriceBasisQuantity",
     "PunchOutOrderMessage",
@@ -71,6 +74,7 @@ __all__ = [
     "PunchOutSetupResponse",
     "Status",
     "build_order_message",
+    "build_order_request",
     "build_setup_request",
     "build_setup_response",
     "build_status_response",

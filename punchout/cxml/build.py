@@ -33,6 +33,7 @@ from punchout.cxml.model import (
     ItemDetail,
     ItemID,
     Money,
+    OrderRequest,
     PunchOutOrderMessage,
     PunchOutSetupRequest,
     PunchOutSetupResponse,
@@ -149,6 +150,37 @@ def build_order_message(
         _sub(tax, "Description", "Moms", **{XML_LANG: doc_lang})
     for item in msg.items:
         _item(poom, "ItemIn", item)
+    return _serialise(root)
+
+
+def build_order_request(
+    order: OrderRequest,
+    *,
+    payload_id: str | None = None,
+    timestamp: str | None = None,
+    lang: str | None = None,
+) -> bytes:
+    """A ``Request/OrderRequest`` (gateway -> supplier). Items go out as ``ItemOut`` with the
+    basket's own IDs, units and classifications (the aux ID byte for byte as received)."""
+    if not order.items:
+        raise ValueError("an OrderRequest needs at least one ItemOut")
+    doc_lang = _lang(order.envelope, lang)
+    root = _root(order.envelope, payload_id, timestamp, lang)
+    _header(root, order.header)
+    request = _sub(root, "Request", deploymentMode=order.deployment_mode.value)
+    body = _sub(request, "OrderRequest")
+    # DTD: Total, ShipTo?, BillTo, ..., Comments*, ..., Extrinsic*
+    head = _sub(body, "OrderRequestHeader", orderID=order.order_id, orderDate=order.order_date,
+                type="new")
+    _money(_sub(head, "Total"), order.total)
+    if order.ship_to is not None:
+        _address(_sub(head, "ShipTo"), order.ship_to)
+    _address(_sub(head, "BillTo"), order.bill_to)
+    if order.comments:
+        _sub(head, "Comments", order.comments, **{XML_LANG: order.comments_lang or doc_lang})
+    _extrinsics(head, order.extrinsics)
+    for item in order.items:
+        _item(body, "ItemOut", item)
     return _serialise(root)
 
 
@@ -339,6 +371,7 @@ def _item_detail(parent: etree._Element, detail: ItemDetail) -> None:
 __all__ = [
     "DEFAULT_LANG",
     "build_order_message",
+    "build_order_request",
     "build_setup_request",
     "build_setup_response",
     "build_status_response",

@@ -189,3 +189,22 @@ class PunchOutOrderMessage:
     status: Status = field(default_factory=lambda: Status(200, "OK"))
     deployment_mode: DeploymentMode = DeploymentMode.PRODUCTION
     envelope: Envelope | None = None
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """``Request/OrderRequest`` (buyer -> supplier): a new order. ``order_id`` and the
+    envelope's payloadID stay the same on every retry so the supplier can discard a repeat."""
+
+    header: Header
+    order_id: str
+    order_date: str
+    total: Money
+    bill_to: Address
+    items: tuple[Item, ...]
+    ship_to: Address | None = None
+    comments: str | None = None
+    comments_lang: str = "sv"
+    extrinsics: tuple[Extrinsic, ...] = ()
+    deployment_mode: DeploymentMode = DeploymentMode.PRODUCTION
+    envelope: Envelope | None = None

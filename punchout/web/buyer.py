@@ -190,7 +190,9 @@ def _requisition_page(req, error: str | None = None, status: int = 200):
     data = requisitions.requisition_dict(req)
     if "returned" in request.args:
         _say_once_after_return(req, request.args["returned"])
+    order = requisitions.order_of(req)
     return render_template("requisition.html", req=req, data=data,
+                           order_db_id=order.id if order is not None else None,
                            warnings=json.loads(req.warnings_json or "[]"),
                            error=error, history=history_in_words(req),
                            next_step=next_step(req.status, checked=req.agreement_id is not None,

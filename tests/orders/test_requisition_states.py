@@ -150,7 +150,7 @@ def test_pages_transitions_by_role(app, gateway, people):
     r = _post(buyer, f"{page}/submit", page)
     assert r.status_code == 303
     text = buyer.get(page).get_data(as_text=True)
-    assert "submitted" in text and "Waiting for an approver: 2 flagged line(s)" in text
+    assert "submitted" in text and "Waiting for an approver: 2 flagged lines" in text
     assert "Approve" not in text  # no approval form for the buyer
     assert _post(buyer, f"{page}/decide", page, action="approve").status_code == 403
 
