@@ -21,6 +21,8 @@ limit_request_field_size = 8190
 timeout = 60
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+# Return and OCI start tokens are capabilities in the URL path: masked in the access log.
+logger_class = "punchout.logmask.GunicornLogger"
 
 # PUNCHOUT_LOG_FORMAT=json: gunicorn's own lines (errors, and one access line per request, the
 # path without its query) as JSON lines too, in the gateway's format (punchout/logs.py).

@@ -36,6 +36,17 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "1", "true", "yes"):
+        return True
+    if raw in ("off", "0", "false", "no"):
+        return False
+    raise ConfigError(f"{name} must be on or off, not {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -65,6 +76,10 @@ class Settings:
     order_attempts: int = 6
     order_backoff: int = 30
     testing: bool = False
+    #: Flask-Limiter on or off (PUNCHOUT_RATELIMITS) and its storage URI
+    #: (PUNCHOUT_RATELIMIT_STORAGE; empty = memory, which counts per process).
+    ratelimits: bool = True
+    ratelimit_storage: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -138,6 +153,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         timezone=timezone,
         language=language,
         log_format=log_format,
+        ratelimits=_switch(env, "PUNCHOUT_RATELIMITS", True),
+        ratelimit_storage=env.get("PUNCHOUT_RATELIMIT_STORAGE", "").strip(),
         smtp_url=_smtp_url(env.get("PUNCHOUT_SMTP_URL", "").strip()),
         mail_from=env.get("PUNCHOUT_MAIL_FROM", "").strip(),
         order_attempts=_int(env, "PUNCHOUT_ORDER_ATTEMPTS", 6),

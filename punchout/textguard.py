@@ -99,3 +99,15 @@ def _check_json_text(value: str, where: str) -> None:
     reason = unsafe_reason(value)
     if reason is not None:
         raise JsonInputError(f"{where[:80]} {reason}")
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"): Excel and
+#: LibreOffice run ``=``, ``+``, ``-`` and ``@`` cells, and a leading tab or CR hides one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """A text cell for a CSV that people open in a spreadsheet: one that would start a
+    formula gets a leading ``'``, which spreadsheets show as text and do not run. Numbers the
+    gateway writes itself (decimal strings) need no such care and are not passed here."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

@@ -19,7 +19,12 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from punchout.net.outbound import NonPublicAddress, host_is_listed, public_address
+from punchout.net.outbound import (
+    NonPublicAddress,
+    host_is_listed,
+    public_address,
+    strict_http_url,
+)
 from punchout.net.pinning import pinned_session
 
 USER_AGENT = "punchout-certify/1"
@@ -101,15 +106,13 @@ class HostPolicy:
         return self.checked(url)[0]
 
     def checked(self, url: str) -> tuple[str, str | None]:
-        """(host, the address to connect to) — None for a listed host, resolved as usual."""
-        try:
-            parts = urlsplit(url)
-            host = (parts.hostname or "").lower()
-            port = parts.port
-        except ValueError:
-            raise FetchError("blocked", f"{url!r} is not a usable URL") from None
-        if parts.scheme.lower() not in ("http", "https") or not host:
-            raise FetchError("blocked", f"{url!r} is not an absolute http(s) URL")
+        """(host, the address to connect to) — None for a listed host, resolved as usual.
+        The same URL rules as the gateway's outbound calls (:mod:`punchout.net.outbound`)."""
+        parts = strict_http_url(url)
+        if parts is None or not parts.hostname:
+            raise FetchError("blocked", f"{url!r} is not an absolute http(s) URL with a plain "
+                             "host name")
+        host, port = parts.hostname.lower(), parts.port
         if host_is_listed(host, self.allowed):
             return host, None
         if host != self.target_host:
@@ -169,12 +172,19 @@ class Transport:
         """A fresh browser: its own cookie jar, redirects followed within the allowed hosts."""
         return Browser(self)
 
-    def deliver(self, url: str, method: str, body: bytes, content_type: str) -> Answer:
+    def deliver(self, url: str, method: str, body: bytes, content_type: str, *,
+                capture_url: str) -> Answer:
         """Submit a basket form to the suite's own capture URL, as the user's browser would.
 
         The capture URL is the suite's (or the gateway's), not the supplier's, so the host
-        rules do not apply; a loopback capture is reached without proxies.
+        rules do not apply to it; a loopback capture is reached without proxies. ``url`` comes
+        from the supplier's answer, so it must be that endpoint and nothing else: a shop that
+        names another URL (a loopback port, say) gets ``blocked`` without a connection, so the
+        suite's report cannot be used as a port scanner (issue 11, finding 1).
         """
+        if not same_endpoint(url, capture_url):
+            raise FetchError("blocked", f"{url!r} is not the suite's capture URL; the suite "
+                             "submits baskets nowhere else")
         host = (urlsplit(url).hostname or "").lower()
         with requests.Session() as web:
             web.trust_env = not _is_loopback(host)
@@ -280,6 +290,16 @@ class Browser:
             current = urljoin(current, location)
         raise FetchError("unreachable", f"more than {MAX_REDIRECTS} redirects from {url}",
                          time.monotonic() - started)
+
+
+def same_endpoint(a: str, b: str) -> bool:
+    """Same scheme, host, port and path (the query and fragment do not count)."""
+    try:
+        pa, pb = urlsplit(a), urlsplit(b)
+        return (pa.scheme.lower(), (pa.hostname or "").lower(), pa.port, pa.path) == (
+            pb.scheme.lower(), (pb.hostname or "").lower(), pb.port, pb.path)
+    except ValueError:  # a port that is not a number
+        return False
 
 
 def _short(exc: BaseException) -> str:

@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from punchout.certify.capture import CapturedPost, auto_submit_page, now_iso
 from punchout.certify.context import Run, failed
-from punchout.certify.http import Answer, FetchError
+from punchout.certify.http import Answer, FetchError, same_endpoint
 from punchout.certify.model import Check
 
 #: What the suite buys in the mock shop: a pack, a text with non-ASCII characters, a price per
@@ -102,13 +102,6 @@ def _origin(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
-def same_endpoint(a: str, b: str) -> bool:
-    """Same scheme, host, port and path (the query and fragment do not count)."""
-    pa, pb = urlsplit(a), urlsplit(b)
-    return (pa.scheme.lower(), (pa.hostname or "").lower(), pa.port, pa.path) == (
-        pb.scheme.lower(), (pb.hostname or "").lower(), pb.port, pb.path)
-
-
 def _json(answer: Answer) -> dict[str, object] | None:
     try:
         data = json.loads(answer.body.decode("utf-8"))
@@ -153,7 +146,8 @@ def _deliver(run: Run, method: str, url: str, body: bytes, form: ReturnForm, ori
         return Missing(f"the shop's basket form goes to {form.action!r}, not to the return URL "
                        f"the suite gave ({run.capture.url})", True)
     try:
-        run.transport.deliver(url, method, body, "application/x-www-form-urlencoded")
+        run.transport.deliver(url, method, body, "application/x-www-form-urlencoded",
+                              capture_url=run.capture.url)
     except FetchError as exc:
         return Missing(f"the suite could not submit the basket to its capture URL: "
                        f"{exc.message}", True)

@@ -17,11 +17,12 @@ from pathlib import Path
 import click
 from cryptography.fernet import Fernet
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from punchout.config import Settings, load_settings
 from punchout.persistence import db as dbmod
-from punchout.persistence.models import Organisation, User
+from punchout.persistence.models import Organisation, Supplier, User
 from punchout.services import accounts
 from punchout.services.context import Gateway
 
@@ -34,6 +35,15 @@ DEMO_PROCUREMENT = ("procurement@demo.example", "demo-procurement")
 DEMO_IDENTITY = "punchout-demo"
 DEMO_SHOP_IDENTITY = "mock-shop"
 DEMO_SHARED_SECRET = "demo-secret"
+
+
+def _instance_folder(database_url: str) -> Path:
+    """The folder of the demo's SQLite file (``instance`` for any other database)."""
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        return Path(database_url[len("sqlite:///"):]).parent
+    if database_url.startswith("sqlite:////"):
+        return Path(database_url[len("sqlite:///"):]).parent
+    return Path("instance")
 
 
 def _demo_keys(database_url: str) -> dict[str, str]:
@@ -62,6 +72,29 @@ def demo_settings(port: int, shop_port: int) -> Settings:
     )
 
 
+DEMO_ORDER_EMAIL = "order@skolmaterialbolaget.example"
+DEMO_ORG_DETAILS: dict[str, str | None] = {
+    "code": "DEMO", "legal_name": "Demo kommun", "org_number": "2120009999",
+    "peppol_id": "0007:2120009999", "buyer_reference": "Kommunstyrelsen 4410",
+    "invoice_street": "Box 1000", "invoice_postcode": "100 00", "invoice_city": "Demostad",
+    "invoice_country": "SE", "delivery_street": "Stadshusgatan 1",
+    "delivery_postcode": "100 01", "delivery_city": "Demostad", "delivery_country": "SE"}
+
+
+def _seed_orders(db: Session, org: Organisation, cxml_supplier: Supplier,
+                 oci_supplier: Supplier, shop_url: str) -> None:
+    """Orders out: the cXML supplier takes OrderRequests at the mock shop, the OCI supplier
+    takes orders by e-mail (the demo's SMTP sink); the organisation's details fill them."""
+    from punchout.services import org_details, supplier_orders
+
+    if org.code is None:
+        org_details.update_details(db, org, DEMO_ORG_DETAILS)
+    supplier_orders.save_order_settings(db, cxml_supplier, supplier_orders.OrderSettings(
+        "cxml", order_url=f"{shop_url}/cxml/order"))
+    supplier_orders.save_order_settings(db, oci_supplier, supplier_orders.OrderSettings(
+        "email", order_email=DEMO_ORDER_EMAIL))
+
+
 def seed(gw: Gateway, shop_url: str) -> None:
     """Create (or refresh) the demo organisation, users and supplier. Safe to run again."""
     with gw.session_factory() as db:
@@ -86,6 +119,7 @@ def seed(gw: Gateway, shop_url: str) -> None:
             settings={"oci_method": "post",
                       "oci_params": {"USERNAME": DEMO_OCI_USER, "PASSWORD": DEMO_OCI_PASSWORD}})
         _seed_agreement(gw, db, org, oci, DEMO_OCI_AGREEMENT)
+        _seed_orders(db, org, supplier, oci, shop_url)
         if db.scalar(select(User).where(User.email == DEMO_SUPPLIER_USER[0])) is None:
             accounts.create_user(db, org, *DEMO_SUPPLIER_USER, ["supplier"], name="Leverantör",
                                  supplier=supplier)
@@ -181,8 +215,16 @@ def demo(port: int, shop_port: int, seed_only: bool) -> None:
     """Seed demo data, start the gateway and the mock shop, print the URL and a login."""
     from mock_shop import create_app as create_shop
     from punchout.app import create_app
+    from punchout.cli import demo_services
 
     settings = demo_settings(port, shop_port)
+    mail_port = demo_services.free_loopback_port()
+    maildir = _instance_folder(settings.database_url) / "demo-mail"
+    settings = settings.with_overrides(
+        smtp_url=settings.smtp_url or f"smtp://127.0.0.1:{mail_port}",
+        mail_from=settings.mail_from or "inkop@demo-kommun.example",
+        # Retries within seconds, so that a fault mode's retries can be watched.
+        order_backoff=int(os.environ.get("PUNCHOUT_ORDER_BACKOFF") or 2))
     dbmod.upgrade(settings.database_url)
     gw = Gateway.from_settings(settings)
     shop_url = f"http://localhost:{shop_port}"
@@ -190,8 +232,11 @@ def demo(port: int, shop_port: int, seed_only: bool) -> None:
     if seed_only:
         click.echo(f"demo data seeded into {settings.database_url}")
         return
+    sink = demo_services.start_mail_sink(maildir, mail_port)
+    demo_services.start_worker(gw)
     shop = create_shop({"MOCK_SHOP_BUYERS": f"{DEMO_IDENTITY}:{DEMO_SHARED_SECRET}",
                         "MOCK_SHOP_IDENTITY": DEMO_SHOP_IDENTITY,
+                        "MOCK_SHOP_MAILDIR": str(maildir),
                         "MOCK_SHOP_OCI_USERS": f"{DEMO_OCI_USER}:{DEMO_OCI_PASSWORD}"})
     app = create_app(gateway=gw)
     try:
@@ -201,6 +246,8 @@ def demo(port: int, shop_port: int, seed_only: bool) -> None:
         raise click.ClickException(
             f"cannot listen ({exc.strerror}); choose other ports with --port/--shop-port"
         ) from None
+    sink_note = (f"(SMTP sink {settings.smtp_url})" if sink else
+                 "(no SMTP sink: install the demo extra, pip install '.[demo]')")
     click.echo(f"""
 punchout demo is running.
 
@@ -213,6 +260,9 @@ punchout demo is running.
    procurement officer, for the statistics: {DEMO_PROCUREMENT[0]} / {DEMO_PROCUREMENT[1]},
    supplier, to certify the mock shop: {DEMO_SUPPLIER_USER[0]} / {DEMO_SUPPLIER_USER[1]})
 
+  Orders:    a worker sends approved orders; cXML orders and e-mail orders
+             {sink_note}
+             are listed at {shop_url}/orders
   Database:  {settings.database_url}
 Press Ctrl+C to stop.
 """)

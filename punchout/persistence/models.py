@@ -138,7 +138,9 @@ class User(Base):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the login cookie holds: the id and the session version (see
+        :func:`user_for_login_id`), so that raising the version ends every copied cookie."""
+        return f"{self.id}.{self.session_version}"
 
     def has_role(self, role: Role | str) -> bool:
         value = role.value if isinstance(role, Role) else role

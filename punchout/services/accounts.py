@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -76,6 +77,26 @@ def create_user(db: Session, org: Organisation, email: str, password: str, roles
     return user
 
 
+def user_for_login_id(db: Session, login_id: str) -> User | None:
+    """The active user a login cookie names (``<id>.<session version>``), or None when the
+    version has moved on (logged out) or the cookie is of the old form."""
+    user_id, _, version = login_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 9:
+        return None
+    user = db.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def end_sessions(db: Session, user_id: int) -> None:
+    """Invalidate every login cookie of the user (logout; a password or role change)."""
+    user = db.get(User, user_id)
+    if user is not None:
+        user.session_version = (user.session_version or 1) + 1
+        db.commit()
+
+
 def authenticate(db: Session, email: str, password: str) -> User | None:
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
@@ -90,6 +111,34 @@ def find_user(db: Session, org: Organisation, email: str) -> User:
     if user is None:
         raise NotFound(f"user {email} not found in {org.name}")
     return user
+
+
+@dataclass(frozen=True)
+class StartParties:
+    """Who takes part in a punch-out start: the organisation, its supplier and its user."""
+
+    organisation: Organisation
+    supplier: Supplier
+    user: User
+
+
+_START_PARTIES = select(Organisation, Supplier, User).where(
+    Organisation.id == bindparam("org"),
+    Supplier.organisation_id == Organisation.id, Supplier.name == bindparam("supplier"),
+    User.organisation_id == Organisation.id, User.email == bindparam("email"))
+
+
+def start_parties(db: Session, org_id: int, supplier_name: str, email: str) -> StartParties:
+    """The organisation, its supplier ``supplier_name`` and its user ``email`` in one query
+    (three were a fifth of an API start); NotFound naming what is missing."""
+    row = db.execute(_START_PARTIES, {"org": org_id, "supplier": supplier_name,
+                                      "email": email.strip().lower()}).one_or_none()
+    if row is not None:
+        return StartParties(*row)
+    org = db.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(f"organisation {org_id} not found")
+    return StartParties(org, find_supplier(db, org, supplier_name), find_user(db, org, email))
 
 
 def add_supplier(

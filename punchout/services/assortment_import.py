@@ -22,6 +22,7 @@ from punchout.errors import InvalidRequest, Unprocessable
 from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import Agreement, AssortmentItem, AssortmentVersion
 from punchout.services.agreements import version_in_force
+from punchout.textguard import spreadsheet_text
 
 Key = tuple[str, str, str]
 
@@ -138,7 +139,10 @@ EXPORT_COLUMNS = ("supplier_part_id", "unit", "price", "supplier_part_auxiliary_
 
 
 def export_csv(db: Session, version: AssortmentVersion) -> str:
-    """The version as an assortment CSV (UTF-8, comma, decimal point) that imports again."""
+    """The version as an assortment CSV (UTF-8, comma, decimal point) that imports again.
+
+    Text cells that would start a formula are neutralised (:func:`spreadsheet_text`): the
+    texts come from suppliers' files, and Excel runs ``=HYPERLINK(...)`` as it opens a CSV."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
@@ -146,8 +150,9 @@ def export_csv(db: Session, version: AssortmentVersion) -> str:
                        .order_by(AssortmentItem.supplier_part_id, AssortmentItem.unit,
                                  AssortmentItem.aux_key))
     for it in items:
-        writer.writerow([it.supplier_part_id, it.unit, decimal_str(it.price), it.aux_key,
-                         it.description or "", it.currency, it.unspsc or "",
-                         decimal_str(it.max_quantity) or "", it.gtin or "",
-                         it.manufacturer_part_id or ""])
+        cell = spreadsheet_text
+        writer.writerow([cell(it.supplier_part_id), cell(it.unit), decimal_str(it.price),
+                         cell(it.aux_key), cell(it.description or ""), cell(it.currency),
+                         cell(it.unspsc or ""), decimal_str(it.max_quantity) or "",
+                         cell(it.gtin or ""), cell(it.manufacturer_part_id or "")])
     return out.getvalue()

@@ -15,8 +15,11 @@ from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
+from punchout.web.security import API_CALLS, API_FAILURES, api_token_key, limiter, refused
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+limiter.limit(API_CALLS, key_func=api_token_key, scope="api-token")(bp)
+limiter.limit(API_FAILURES, deduct_when=refused, scope="api-refused")(bp)
 
 
 class Unauthorized(ServiceError):
@@ -102,7 +105,6 @@ def openapi():
 @token_required
 def create_session():
     data = _json_body()
-    org = api_org()
     db = get_db()
     supplier_name = _opt_str(data, "supplier")
     email = _opt_str(data, "user")
@@ -116,10 +118,10 @@ def create_session():
     ):
         raise InvalidRequest("'requisition' must be a requisition id (an integer)")
     try:
-        supplier = accounts.find_supplier(db, org, supplier_name)
-        user = accounts.find_user(db, org, email)
+        parties = accounts.start_parties(db, g.api_org_id, supplier_name, email)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
+    supplier, user = parties.supplier, parties.user
     if not user.active or not user.has_role(Role.BUYER):
         raise Unprocessable(f"user {user.email} may not punch out (not an active buyer)")
     session = punchout_flow.start_session(

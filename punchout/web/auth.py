@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from punchout.services import accounts
 from punchout.web.db import get_db
+from punchout.web.security import LOGIN_FAILURES, failed_login, limiter, login_account_key
 
 bp = Blueprint("auth", __name__)
 
@@ -21,6 +22,10 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_FAILURES, methods=["POST"], deduct_when=failed_login,
+               scope="login-address")
+@limiter.limit(LOGIN_FAILURES, methods=["POST"], deduct_when=failed_login,
+               key_func=login_account_key, scope="login-account")
 def login():
     if request.method == "POST":
         user = accounts.authenticate(get_db(), request.form.get("email", ""),
@@ -28,6 +33,9 @@ def login():
         if user is None:
             flash("Wrong e-mail or password.", "error")
             return render_template("login.html", email=request.form.get("email", "")), 401
+        # A fresh session: nothing from before the login survives, the CSRF value included
+        # (a value planted before the login must not be valid after it).
+        session.clear()
         login_user(user)
         return redirect(safe_next(request.args.get("next")), code=303)
     return render_template("login.html", email="")
@@ -36,5 +44,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Server-side revocation: every login cookie of this user, copies included, names the old
+    # session version and is refused from now on (a client-side session cannot be recalled).
+    accounts.end_sessions(get_db(), current_user.id)
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"), code=303)

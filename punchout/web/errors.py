@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from punchout.errors import Conflict, ServiceError
+from punchout.logmask import mask_tokens
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             return database_unavailable(exc)
         _discard_db()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, mask_tokens(request.path))
         return error_response(500, "internal_error",
                               "The gateway hit an unexpected error. It was logged; try again "
                               "or contact the administrator.", title="Internal error")
@@ -107,7 +108,7 @@ def database_unavailable(exc: Exception) -> Response:
     pool checks connections before use (``pool_pre_ping``), so the gateway recovers by itself
     once the database answers again; no restart is needed."""
     _discard_db()
-    log.warning("database unavailable on %s %s: %s", request.method, request.path,
+    log.warning("database unavailable on %s %s: %s", request.method, mask_tokens(request.path),
                 str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     message = ("The gateway's database is not answering right now. Nothing you sent is lost "
                "if it was acknowledged; try again in a moment.")

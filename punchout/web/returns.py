@@ -15,6 +15,7 @@ from flask import Blueprint, redirect, request, url_for
 from punchout.services import archive, punchout_flow
 from punchout.services.return_link import RETURN_PATH
 from punchout.web.db import gateway, get_db
+from punchout.web.security import RETURN_FAILURES, limiter, refused
 
 bp = Blueprint("returns", __name__)
 
@@ -46,7 +47,22 @@ def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
     return body, False, None
 
 
+def _token_is_genuine() -> bool:
+    """A post whose token carries our signature is never rate-limited (a basket must not be
+    lost); the others count against the sender's address."""
+    from punchout.services.signing import TokenInvalid
+
+    try:
+        gateway().signer.loads(str((request.view_args or {}).get("token", "")),
+                               max_age=gateway().settings.session_ttl)
+    except TokenInvalid:
+        return False
+    return True
+
+
 @bp.route(RETURN_PATH + "<token>", methods=["POST", "GET"])
+@limiter.limit(RETURN_FAILURES, deduct_when=refused, exempt_when=_token_is_genuine,
+               scope="return-refused")
 def basket_return(token: str):
     gw = gateway()
     try:

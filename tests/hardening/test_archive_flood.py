@@ -33,8 +33,14 @@ def test_a_large_post_with_a_forged_token_keeps_only_an_excerpt(app, seeded, gat
         assert count.posts == 1 and count.bytes == len(big)
 
 
-def test_beyond_the_daily_allowance_refused_posts_are_only_counted(app, seeded, gateway):
-    client = app.test_client()
+def test_beyond_the_daily_allowance_refused_posts_are_only_counted(seeded, gateway, settings):
+    """Rate limits off (PUNCHOUT_RATELIMITS=off, as in the benchmarks): the count still bounds
+    what is stored."""
+    from punchout.app import create_app
+    from punchout.services.context import Gateway
+
+    unlimited = Gateway.from_settings(settings.with_overrides(ratelimits=False))
+    client = create_app(gateway=unlimited).test_client()
     for _ in range(REFUSED_EXCERPTS_PER_DAY + 5):
         assert client.post("/punchout/return/forged", data=b"x=1" * 100,
                            content_type="application/x-www-form-urlencoded").status_code == 403
@@ -45,6 +51,7 @@ def test_beyond_the_daily_allowance_refused_posts_are_only_counted(app, seeded, 
     assert stored == REFUSED_EXCERPTS_PER_DAY
     assert stored_bytes <= REFUSED_EXCERPTS_PER_DAY * REFUSED_EXCERPT_BYTES
     assert count.posts == REFUSED_EXCERPTS_PER_DAY + 5
+    unlimited.engine.dispose()
 
 
 def test_an_expired_token_keeps_an_excerpt_too(app, seeded, gateway, monkeypatch):

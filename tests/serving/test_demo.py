@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,8 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         shop_base = f"http://localhost:{shop_port}"
         assert browser.post(f"{shop_base}/test/sessions/{token}/cart", json={
             "items": [{"supplier_part_id": "KG-1001", "quantity": "4"},
-                      {"supplier_part_id": "KG-1501", "quantity": "1"}]}).status_code == 200
+                      {"supplier_part_id": "KG-1501", "quantity": "1"},
+                      {"supplier_part_id": "KG-1003", "quantity": "1"}]}).status_code == 200
         form = browser.get(f"{shop_base}/test/sessions/{token}/checkout").json()
         assert form["action"].startswith(f"{base}/punchout/return/")
         # The cross-site post: the browser sends no gateway cookie with it (SameSite=Lax).
@@ -60,9 +62,10 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         # The demo agreement leaves coffee out: the line is refused, with its reason.
         assert "KG-1501 is not in the agreed assortment" in req_page.text
         assert "RAM-2026-017" in req_page.text
+        _submit_decide_approve_and_see_the_order_arrive(base, shop_base, req_page)
 
         # The OCI supplier: the gateway's single-use start page submits the call to the shop.
-        home = browser.get(f"{base}/")
+        home = browser.get(f"{base}/suppliers")
         oci_id = re.findall(r'name="supplier_id" value="(\d+)"', home.text)[1]
         r = browser.post(f"{base}/punchout/start", allow_redirects=False,
                          data={"supplier_id": oci_id, "csrf_token": csrf_from(home.text)})
@@ -73,6 +76,8 @@ def test_demo_round_trip_over_http(tmp_path: Path):
         shop_page = browser.post(f"{shop_base}/oci", data={k: html.unescape(v)
                                                             for k, v in fields.items()})
         assert shop_page.status_code == 200 and "OCI" in shop_page.text
+        _oci_order_goes_out_by_email(base, shop_base, {k: html.unescape(v)
+                                                       for k, v in fields.items()})
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -81,3 +86,85 @@ def test_demo_round_trip_over_http(tmp_path: Path):
             proc.kill()
             out, _ = proc.communicate()
     assert "buyer@demo.example" in out and f"http://127.0.0.1:{port}/" in out
+
+
+def _submit_decide_approve_and_see_the_order_arrive(base: str, shop_base: str,
+                                                    req_page: requests.Response) -> None:
+    """The buyer submits; the approver decides the flagged line and approves; the worker sends
+    the OrderRequest and the mock shop lists it within seconds."""
+    req_id = int(re.search(r"/requisitions/(\d+)", req_page.url).group(1))
+    buyer = requests.Session()
+    buyer.headers["Accept-Language"] = "en"
+    _login(buyer, base, "buyer@demo.example", "demo-buyer")
+    page = buyer.get(f"{base}/requisitions/{req_id}")
+    r = buyer.post(f"{base}/requisitions/{req_id}/submit",
+                   data={"csrf_token": csrf_from(page.text)})
+    assert r.status_code == 200 and "submitted" in r.text
+    approver = requests.Session()
+    approver.headers["Accept-Language"] = "en"
+    home = _login(approver, base, "approver@demo.example", "demo-approver")
+    assert "Waiting for your approval" in home.text and f">{req_id}</a>" in home.text
+    page = approver.get(f"{base}/requisitions/{req_id}")
+    assert "Decision on line 3: KG-1003" in page.text
+    r = approver.post(f"{base}/requisitions/{req_id}/decide", data={
+        "csrf_token": csrf_from(page.text), "line-3": "accept", "action": "approve"})
+    assert r.status_code == 200 and "Approved" in r.text
+    deadline = time.monotonic() + 30
+    orders: list[dict] = []
+    while time.monotonic() < deadline and not orders:
+        orders = requests.get(f"{shop_base}/orders.json", timeout=5).json()["orders"]
+        time.sleep(0.3)
+    (order,) = orders
+    assert order["order_id"] == f"DEMO-{req_id}"
+    assert [line["part_id"] for line in order["lines"]] == ["KG-1001", "KG-1003"]
+    assert f"DEMO-{req_id}" in requests.get(f"{shop_base}/orders", timeout=5).text
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        page = buyer.get(f"{base}/requisitions/{req_id}")
+        if "ordered" in page.text and "cXML 200 OK" in page.text:
+            break
+        time.sleep(0.3)
+    assert "Ordered: the supplier has the order" in page.text
+
+
+def _oci_order_goes_out_by_email(base: str, shop_base: str, fields: dict[str, str]) -> None:
+    """The OCI supplier takes orders by e-mail: the demo's SMTP sink files the message and the
+    mock shop lists it."""
+    started = requests.post(f"{shop_base}/test/oci/start", data=fields, timeout=10).json()
+    token = started["token"]
+    assert requests.post(f"{shop_base}/test/sessions/{token}/cart", json={
+        "items": [{"supplier_part_id": "KG-1001", "quantity": "2"}]}, timeout=10).ok
+    form = requests.get(f"{shop_base}/test/sessions/{token}/checkout", timeout=10).json()
+    back = requests.post(form["action"], data=form["fields"], allow_redirects=False, timeout=10)
+    assert back.status_code == 303
+    req_id = int(re.search(r"/requisitions/(\d+)", back.headers["Location"]).group(1))
+    buyer = requests.Session()
+    buyer.headers["Accept-Language"] = "en"
+    _login(buyer, base, "buyer@demo.example", "demo-buyer")
+    page = buyer.get(f"{base}/requisitions/{req_id}")
+    assert buyer.post(f"{base}/requisitions/{req_id}/submit",
+                      data={"csrf_token": csrf_from(page.text)}).ok
+    approver = requests.Session()
+    approver.headers["Accept-Language"] = "en"
+    _login(approver, base, "approver@demo.example", "demo-approver")
+    page = approver.get(f"{base}/requisitions/{req_id}")
+    r = approver.post(f"{base}/requisitions/{req_id}/decide", data={
+        "csrf_token": csrf_from(page.text), "action": "approve"})
+    assert r.status_code == 200 and "Approved" in r.text, r.text
+    deadline = time.monotonic() + 30
+    mails: list[dict] = []
+    while time.monotonic() < deadline and not mails:
+        mails = requests.get(f"{shop_base}/orders.json", timeout=5).json()["emails"]
+        time.sleep(0.3)
+    (mail,) = mails
+    assert mail["order_id"] == f"DEMO-{req_id}"
+    assert mail["to"] == "order@skolmaterialbolaget.example"
+    assert mail["attachments"] == [f"DEMO-{req_id}.csv"] and "KG-1001" in mail["text"]
+
+
+def _login(session: requests.Session, base: str, email: str, password: str) -> requests.Response:
+    page = session.get(f"{base}/login")
+    r = session.post(f"{base}/login", data={"email": email, "password": password,
+                                            "csrf_token": csrf_from(page.text)})
+    assert r.status_code == 200, r.text
+    return r
