@@ -6,6 +6,8 @@ Each carries the API error code of DESIGN.md and the HTTP status that goes with 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class InvalidInput(ValueError):
     """Input from outside that a codec cannot accept: the one base of every codec's errors.
@@ -20,8 +22,23 @@ class InvalidInput(ValueError):
     spec: str | None = None
 
 
+class ErrorCode(StrEnum):
+    """The ``error`` of every JSON error answer (DESIGN.md, HTTP); the OpenAPI enum is this."""
+
+    INVALID_REQUEST = "invalid_request"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    UNPROCESSABLE = "unprocessable"
+    SUPPLIER_ERROR = "supplier_error"
+    SUPPLIER_BUSY = "supplier_busy"
+    SUPPLIER_TIMEOUT = "supplier_timeout"
+
+
 class ServiceError(Exception):
-    code = "invalid_request"
+    code: str = ErrorCode.INVALID_REQUEST
     http_status = 400
 
     def __init__(self, message: str):
@@ -30,19 +47,19 @@ class ServiceError(Exception):
 
 
 class InvalidRequest(ServiceError):
-    code, http_status = "invalid_request", 400
+    code, http_status = ErrorCode.INVALID_REQUEST, 400
 
 
 class NotFound(ServiceError):
-    code, http_status = "not_found", 404
+    code, http_status = ErrorCode.NOT_FOUND, 404
 
 
 class Forbidden(ServiceError):
-    code, http_status = "forbidden", 403
+    code, http_status = ErrorCode.FORBIDDEN, 403
 
 
 class Conflict(ServiceError):
-    code, http_status = "conflict", 409
+    code, http_status = ErrorCode.CONFLICT, 409
 
     def __init__(self, message: str, requisition_id: int | None = None):
         super().__init__(message)
@@ -50,17 +67,17 @@ class Conflict(ServiceError):
 
 
 class Unprocessable(ServiceError):
-    code, http_status = "unprocessable", 422
+    code, http_status = ErrorCode.UNPROCESSABLE, 422
 
 
 class Gone(ServiceError):
     """An expired punch-out session or return link (410 on pages; 404-like for the API)."""
 
-    code, http_status = "not_found", 410
+    code, http_status = ErrorCode.NOT_FOUND, 410
 
 
 class PayloadTooLarge(ServiceError):
-    code, http_status = "payload_too_large", 413
+    code, http_status = ErrorCode.PAYLOAD_TOO_LARGE, 413
 
 
 class SupplierError(ServiceError):
@@ -71,14 +88,14 @@ class SupplierError(ServiceError):
     are already waiting in this process: 503 ``supplier_busy``, try again).
     """
 
-    code, http_status = "supplier_error", 502
+    code, http_status = ErrorCode.SUPPLIER_ERROR, 502
 
     def __init__(self, kind: str, message: str, *, supplier_status: int | None = None):
         super().__init__(message)
         self.kind = kind
         self.supplier_status = supplier_status
         if kind == "timeout":
-            self.code, self.http_status = "supplier_timeout", 504
+            self.code, self.http_status = ErrorCode.SUPPLIER_TIMEOUT, 504
         elif kind == "busy":
             # Our own cap on concurrent calls to one supplier (net/supplier_slots.py).
-            self.code, self.http_status = "supplier_busy", 503
+            self.code, self.http_status = ErrorCode.SUPPLIER_BUSY, 503

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 from urllib.parse import unquote_to_bytes
 
 from punchout.certify import checks as C
@@ -230,7 +231,10 @@ def agreement(run: Run, basket: OciBasket) -> Finding:
     check = run.config.agreement_check
     if check is None:
         return skipped("no agreement given (--agreement REF)")
-    domain_basket = basket.to_basket()
+    # Unreadable fields are the other checks' findings (numbers, lengths...); this one judges
+    # the agreement's rules on what could be read.
+    read = basket.to_basket()
+    domain_basket = replace(read, lines=tuple(replace(ln, problems=()) for ln in read.lines))
     return agreement_finding(run, [ln.supplier_part_id for ln in domain_basket.lines],
                              check(domain_basket))
 

@@ -13,6 +13,8 @@ from punchout.cli.common import session
 from punchout.errors import ServiceError
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
+from punchout.services.basket_check import check_basket_against
+from punchout.services.basket_input import BasketUnreadable, read_basket
 
 #: Files larger than this get a progress bar on a terminal.
 PROGRESS_FROM_ROWS = 20_000
@@ -195,9 +197,6 @@ def _table(answer: dict) -> str:
 def baskets_check(reference: str, file: str, as_json: bool, on_day,
                   org_name: str | None) -> None:
     """Verdicts for a basket file. Exit 0 all lines ok, 1 some not, 3 unreadable, 4 other."""
-    from punchout.domain.json_basket import verdict_answer
-    from punchout.services.basket_input import BasketUnreadable, read_basket
-
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
@@ -211,14 +210,13 @@ def baskets_check(reference: str, file: str, as_json: bool, on_day,
     try:
         with session() as (gw, db):
             org = accounts.find_org(db, org_name)
-            agreement = agreements.find(db, org.id, reference)
-            day = on_day.date() if on_day else agreements.local_day(utcnow(), gw.settings.tz)
-            verdict, _version_id = agreements.check_basket(db, agreement, basket_in.basket, day,
-                                                        basket_in.problems)
+            checked = check_basket_against(db, org.id, reference, basket_in.basket,
+                                           tz=gw.settings.tz,
+                                           day=on_day.date() if on_day else None)
     except (click.ClickException, ServiceError) as exc:
         message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
         click.echo(f"error: {message}", err=True)
         sys.exit(4)
-    answer = verdict_answer(basket_in.basket, verdict, reference)
+    answer = checked.answer()
     click.echo(json.dumps(answer, indent=2, ensure_ascii=False) if as_json else _table(answer))
-    sys.exit(0 if all(ln["action"] == "ok" for ln in answer["lines"]) else 1)
+    sys.exit(0 if checked.all_ok else 1)

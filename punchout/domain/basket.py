@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from punchout.domain.money import line_total, to_ore
+from punchout.domain.units import normalise_unit
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,27 @@ class PriceBasis:
 
 
 @dataclass(frozen=True)
+class BasketWarning:
+    """A finding about the basket as a whole (it changes no line's verdict)."""
+
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
 class BasketLine:
+    """One line, whatever protocol it came in.
+
+    ``unit`` is the UN/ECE Rec 20 code, computed once here on the way in (legacy and SAP codes
+    mapped: ``PCE`` -> ``H87``): what checks, statistics and Peppol documents use.
+    ``unit_as_sent`` is the supplier's own code, which goes back to the supplier (edit and
+    inspect ItemOut, cXML orders). ``problems`` are what the codec found wrong with the line
+    (an OCI field too long, say): they make it an ``invalid_line``.
+    """
+
     supplier_part_id: str
     quantity: Decimal
     unit: str
@@ -33,6 +54,18 @@ class BasketLine:
     source_line: str | None = None
     url: str | None = None
     extrinsics: tuple[tuple[str, str], ...] = ()
+    unit_as_sent: str | None = None
+    problems: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.unit_as_sent is None:
+            object.__setattr__(self, "unit_as_sent", self.unit)
+        object.__setattr__(self, "unit", normalise_unit(self.unit))
+
+    @property
+    def sent_unit(self) -> str:
+        """The unit exactly as the supplier sent it."""
+        return self.unit_as_sent if self.unit_as_sent is not None else self.unit
 
     @property
     def total(self) -> Decimal:
@@ -52,7 +85,8 @@ class Basket:
     tax: Decimal | None = None
     operation_allowed: str | None = None
     buyer_cookie: str | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Findings of the codec about the basket as a whole (ignored fields, skipped items...).
+    warnings: tuple[BasketWarning, ...] = field(default_factory=tuple)
 
     @property
     def is_empty(self) -> bool:

@@ -17,7 +17,7 @@ from punchout.domain.agreement import AgreedItem, AgreementRules, Policy
 from punchout.domain.basket import Basket, BasketLine
 from punchout.domain.line_checks import basket_warnings, line_problems
 from punchout.domain.money import to_ore
-from punchout.domain.units import normalise_unit, same_unit
+from punchout.domain.units import same_unit
 from punchout.domain.verdicts import (
     ALWAYS_REJECT,
     Action,
@@ -52,8 +52,8 @@ def match(line: BasketLine, rows: list[AgreedItem]) -> tuple[AgreedItem | None, 
     """The agreed row for a line, or why there is none."""
     if not rows:
         return None, Code.NOT_IN_ASSORTMENT
-    unit = normalise_unit(line.unit)
-    in_unit = [r for r in rows if same_unit(normalise_unit(r.unit), unit)]
+    # line.unit is Rec 20 already (BasketLine maps it on the way in).
+    in_unit = [r for r in rows if same_unit(r.unit, line.unit)]
     if not in_unit:
         return rows[0], Code.UNIT_MISMATCH
     with_aux = [r for r in in_unit if r.supplier_part_auxiliary_id]

@@ -105,39 +105,69 @@ def parse_json_basket(data: Any) -> tuple[Basket, str | None]:
             _text(data.get("agreement"), "agreement"))
 
 
-def price_basis_dict(line: BasketLine) -> dict[str, str | None] | None:
-    if line.price_basis is None:
+# --- the JSON line shape (DESIGN.md "JSON basket and verdict answer"), written once ----------
+# The verdict answer and a requisition's lines (services/requisitions.py) both build their
+# lines here; the OpenAPI document lists LINE_FIELDS from here too.
+
+LINE_FIELDS = ("line", "source_line", "supplier_part_id", "supplier_part_auxiliary_id",
+               "description", "unspsc", "quantity", "unit", "unit_price", "currency",
+               "price_basis", "verdicts", "action", "reasons", "agreed")
+
+
+def price_basis_json(quantity: Decimal | None, conversion_factor: Decimal | None,
+                     unit: str | None) -> dict[str, str | None] | None:
+    if quantity is None:
         return None
-    return {"quantity": decimal_str(line.price_basis.quantity),
-            "conversion_factor": decimal_str(line.price_basis.conversion_factor),
-            "unit": line.price_basis.unit}
+    return {"quantity": decimal_str(quantity), "conversion_factor": decimal_str(conversion_factor),
+            "unit": unit}
+
+
+def agreed_json(price: Decimal | None, unit: str | None, price_basis: Decimal | None,
+                max_quantity: Decimal | None) -> dict[str, str | None] | None:
+    """What a line was checked against, or None when the article is not in the assortment."""
+    if price is None:
+        return None
+    return {"unit_price": decimal_str(price), "unit": unit,
+            "price_basis": decimal_str(price_basis), "max_quantity": decimal_str(max_quantity)}
+
+
+def line_json(*, line: int, source_line: str | None, supplier_part_id: str,
+              supplier_part_auxiliary_id: str | None, description: str, unspsc: str | None,
+              quantity: Decimal, unit: str, unit_price: Decimal, currency: str,
+              price_basis: dict[str, str | None] | None, verdicts: list[str],
+              action: str | None, reasons: list[dict[str, str]],
+              agreed: dict[str, str | None] | None) -> dict[str, Any]:
+    """One line of a verdict answer or a requisition, in the documented order."""
+    return {"line": line, "source_line": source_line, "supplier_part_id": supplier_part_id,
+            "supplier_part_auxiliary_id": supplier_part_auxiliary_id,
+            "description": description, "unspsc": unspsc, "quantity": decimal_str(quantity),
+            "unit": unit, "unit_price": decimal_str(unit_price), "currency": currency,
+            "price_basis": price_basis, "verdicts": verdicts, "action": action,
+            "reasons": reasons, "agreed": agreed}
+
+
+def price_basis_dict(line: BasketLine) -> dict[str, str | None] | None:
+    basis = line.price_basis
+    if basis is None:
+        return None
+    return price_basis_json(basis.quantity, basis.conversion_factor, basis.unit)
 
 
 def verdict_answer(basket: Basket, verdict: BasketVerdict, agreement: str) -> dict[str, Any]:
     """The answer of ``baskets check`` and ``POST /api/v1/baskets/check``."""
     lines = []
     for line, v in zip(basket.lines, verdict.lines, strict=True):
-        agreed = None
-        if v.agreed is not None:
-            agreed = {"unit_price": decimal_str(v.agreed.price), "unit": v.agreed.unit,
-                      "price_basis": decimal_str(v.agreed.price_basis_quantity),
-                      "max_quantity": decimal_str(v.agreed.max_quantity)}
-        lines.append({
-            "line": v.line,
-            "source_line": line.source_line,
-            "supplier_part_id": line.supplier_part_id,
-            "supplier_part_auxiliary_id": line.supplier_part_auxiliary_id,
-            "description": line.description,
-            "unspsc": line.unspsc,
-            "quantity": decimal_str(line.quantity),
-            "unit": line.unit,
-            "unit_price": decimal_str(line.unit_price),
-            "currency": line.currency,
-            "price_basis": price_basis_dict(line),
-            "verdicts": [c.value for c in v.codes],
-            "action": v.action.value,
-            "reasons": [{"code": r.code.value, "message": r.message} for r in v.reasons],
-            "agreed": agreed,
-        })
+        agreed = v.agreed
+        lines.append(line_json(
+            line=v.line, source_line=line.source_line, supplier_part_id=line.supplier_part_id,
+            supplier_part_auxiliary_id=line.supplier_part_auxiliary_id,
+            description=line.description, unspsc=line.unspsc, quantity=line.quantity,
+            unit=line.unit, unit_price=line.unit_price, currency=line.currency,
+            price_basis=price_basis_dict(line), verdicts=[c.value for c in v.codes],
+            action=v.action.value,
+            reasons=[{"code": r.code.value, "message": r.message} for r in v.reasons],
+            agreed=agreed_json(agreed.price, agreed.unit, agreed.price_basis_quantity,
+                               agreed.max_quantity) if agreed is not None else None,
+        ))
     return {"agreement": agreement, "verdict": verdict.outcome.value,
             "warnings": list(verdict.warnings), "lines": lines}

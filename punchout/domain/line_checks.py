@@ -24,7 +24,8 @@ MAX_LINE_TOTAL = Decimal(100_000_000)
 
 
 def line_problems(line: BasketLine) -> list[str]:
-    problems: list[str] = []
+    """What the codec found (``line.problems``) and what every line must satisfy."""
+    problems: list[str] = list(line.problems)
     if not line.supplier_part_id.strip():
         problems.append("the line has no supplier part ID")
     if line.quantity <= 0:
@@ -65,7 +66,7 @@ def _basis_usable(line: BasketLine) -> bool:
 
 def basket_warnings(basket: Basket) -> list[dict[str, str]]:
     """Findings about the basket as a whole; they change no line's verdict."""
-    warnings: list[dict[str, str]] = []
+    warnings: list[dict[str, str]] = [w.as_dict() for w in basket.warnings]
     currencies = sorted({line.currency for line in basket.lines})
     if len(currencies) > 1:
         warnings.append({"code": "mixed_currencies",

@@ -62,6 +62,9 @@ class OrderLine:
     unspsc: str | None = None
     manufacturer_part_id: str | None = None
     manufacturer_name: str | None = None
+    #: The supplier's own unit code when it differs from ``unit`` (UN/ECE Rec 20, what Peppol
+    #: documents use): a cXML order repeats the basket's own units.
+    unit_as_sent: str | None = None
 
 
 @dataclass(frozen=True)

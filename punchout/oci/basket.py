@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from punchout.domain.basket import Basket, BasketLine, PriceBasis
+from punchout.domain.basket import Basket, BasketLine, BasketWarning, PriceBasis
 from punchout.domain.money import line_total
 from punchout.domain.units import normalise_unit
 from punchout.formdata import RawField, TooManyFields, decode_text, python_codec, raw_fields
@@ -229,6 +229,7 @@ class OciLine:
         )
         unit = self.unit or ""
         description, short_name = self._descriptions()
+        # ``unit`` came through the supplier's unit table; the code as sent goes along.
         return BasketLine(
             supplier_part_id=self.supplier_part_id or "",
             quantity=self.quantity if self.quantity is not None else Decimal(0),
@@ -247,6 +248,8 @@ class OciLine:
             lead_time=self.lead_time,
             source_line=str(self.index),
             extrinsics=tuple(extrinsics),
+            unit_as_sent=self.text(OciField.UNIT),
+            problems=self.problems,
         )
 
 
@@ -304,7 +307,7 @@ class OciBasket:
             )
         return Basket(
             lines=tuple(line.best_effort_line() for line in self.lines),
-            warnings=self.warnings,
+            warnings=tuple(BasketWarning("protocol_notice", w) for w in self.warnings),
         )
 
 

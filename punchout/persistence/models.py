@@ -349,7 +349,10 @@ class RequisitionLine(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     short_name: Mapped[str | None] = mapped_column(Text, nullable=True)
     quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
+    #: UN/ECE Rec 20 (checks, statistics, Peppol); ``unit_as_sent`` is the supplier's own code
+    #: when it differs (it goes back to the supplier on edit and in cXML orders).
     unit: Mapped[str] = mapped_column(String(20))
+    unit_as_sent: Mapped[str | None] = mapped_column(String(20), nullable=True)
     unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
     currency: Mapped[str] = mapped_column(String(3))
     line_total: Mapped[Decimal] = mapped_column(ExactDecimal)

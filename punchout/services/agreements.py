@@ -228,8 +228,8 @@ class CheckResult:
     version_id: int | None
 
 
-def check_by_reference(db: Session, org_id: int, reference: str, basket: Basket, day: date,
-                       extra_problems: dict[int, list[str]] | None = None) -> CheckResult:
+def check_by_reference(db: Session, org_id: int, reference: str, basket: Basket,
+                       day: date) -> CheckResult:
     """Check ``basket`` against the organisation's agreement ``reference`` on ``day``, reading
     the agreement, its version in force and the basket's rows in one query per 900 part IDs.
     NotFound when the organisation has no such agreement."""
@@ -259,17 +259,16 @@ def check_by_reference(db: Session, org_id: int, reference: str, basket: Basket,
             break
     if rules is None:
         raise NotFound(f"agreement {reference} not found")
-    verdict = check(basket, rules, index_items(items), day, extra_problems)
+    verdict = check(basket, rules, index_items(items), day)
     return CheckResult(agreement_id, rules.reference, verdict, version_id)
 
 
 def check_basket(db: Session, agreement: Agreement, basket: Basket, day: date,
-                 extra_problems: dict[int, list[str]] | None = None,
                  ) -> tuple[BasketVerdict, int | None]:
     """The verdict on ``basket`` against ``agreement`` on ``day``, and the id of the
-    assortment version it was checked against (None when no version is in force)."""
-    result = check_by_reference(db, agreement.organisation_id, agreement.reference, basket, day,
-                                extra_problems)
+    assortment version it was checked against (None when no version is in force). Codec
+    problems travel on the lines themselves."""
+    result = check_by_reference(db, agreement.organisation_id, agreement.reference, basket, day)
     return result.verdict, result.version_id
 
 

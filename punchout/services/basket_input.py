@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from punchout.cxml import CXMLError, parse_order_message, read_basket_form_fields
 from punchout.cxml.basket import basket_from_order_message
 from punchout.domain.basket import Basket
 from punchout.domain.json_basket import JsonBasketError, parse_json_basket
+from punchout.errors import InvalidInput
 from punchout.formdata import FormBodyError, raw_fields
+from punchout.oci import OciError, parse_oci_body
 from punchout.textguard import JsonInputError, load_json
 
 
-class BasketUnreadable(ValueError):
+class BasketUnreadable(InvalidInput):
     """The input is no basket we can read; the message says why."""
+
+    location = "basket"
 
 
 @dataclass(frozen=True)
@@ -21,8 +25,6 @@ class BasketInput:
     basket: Basket
     protocol: str  # cxml | oci | json
     agreement: str | None = None
-    #: 1-based line position -> problems the codec found (they make the line invalid).
-    problems: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _strip_bom(data: bytes) -> bytes:
@@ -72,8 +74,6 @@ def _from_cxml(xml: bytes, max_bytes: int) -> BasketInput:
 
 
 def read_oci(body: bytes, charset: str = "cp1252") -> BasketInput:
-    from punchout.oci import OciError, parse_oci_body
-
     try:
         parsed = parse_oci_body(body, charset=charset)
     except OciError as exc:
@@ -82,5 +82,4 @@ def read_oci(body: bytes, charset: str = "cp1252") -> BasketInput:
         basket = parsed.to_basket()
     except OciError as exc:
         raise BasketUnreadable(str(exc)) from None
-    problems = {k: list(v) for k, v in parsed.line_problems().items()}
-    return BasketInput(basket, "oci", None, problems)
+    return BasketInput(basket, "oci", None)

@@ -15,10 +15,13 @@ from punchout.certify import SuiteConfig, render_html, run_suite
 from punchout.certify.capture import CapturedPost as SuitePost
 from punchout.certify.model import Protocol, Report
 from punchout.cxml.model import DeploymentMode
+from punchout.domain.basket import Basket
+from punchout.domain.verdicts import BasketVerdict
 from punchout.oci.call import OciMethod
 from punchout.persistence.models import CapturedPost, CertificationRun, Supplier, User
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
+from punchout.services.basket_check import check_basket_against
 from punchout.services.context import Gateway
 from punchout.services.signing import Signer, TokenInvalid
 
@@ -99,16 +102,13 @@ def config_for(gw: Gateway, db: Session, supplier: Supplier) -> SuiteConfig:
     valid = [a for a in agreements.list_for(db, supplier.organisation_id, supplier.id)
              if a.valid_from <= today <= a.valid_to]
     if len(valid) == 1:
-        agreement_id = valid[0].id
-        factory = gw.session_factory
+        reference, org_id = valid[0].reference, supplier.organisation_id
+        factory, tz = gw.session_factory, gw.settings.tz
 
-        def agreement_check(basket):
-            from punchout.persistence.models import Agreement
-
+        def agreement_check(basket: Basket) -> BasketVerdict:
             with factory() as session:
-                agreement = session.get(Agreement, agreement_id)
-                assert agreement is not None
-                return agreements.check_basket(session, agreement, basket, today)[0]
+                return check_basket_against(session, org_id, reference, basket, tz=tz,
+                                            day=today).verdict
 
     common = {"url": supplier.setup_url, "allowed_hosts": gw.settings.allowed_supplier_hosts,
               "timeout": float(gw.settings.supplier_timeout),

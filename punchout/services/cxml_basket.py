@@ -28,7 +28,7 @@ def items_out_from_lines(
             pbq = PriceBasisQuantity(
                 quantity=line.price_basis_quantity,
                 conversion_factor=line.price_basis_conversion or Decimal(1),
-                unit_of_measure=line.price_basis_unit or line.unit,
+                unit_of_measure=line.price_basis_unit or line.unit_as_sent or line.unit,
             )
         items.append(
             Item(
@@ -40,7 +40,7 @@ def items_out_from_lines(
                     unit_price=Money(line.unit_price, line.currency),
                     description=line.description,
                     short_name=line.short_name,
-                    unit_of_measure=line.unit,
+                    unit_of_measure=line.unit_as_sent or line.unit,
                     price_basis_quantity=pbq,
                     classifications=(
                         (Classification("UNSPSC", line.unspsc),) if line.unspsc else ()

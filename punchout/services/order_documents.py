@@ -80,6 +80,7 @@ def _line(number: int, ln: RequisitionLine) -> OrderLine:
         line_number=number, supplier_part_id=ln.supplier_part_id,
         supplier_part_auxiliary_id=ln.supplier_part_auxiliary_id,
         description=ln.description or "", quantity=ln.quantity, unit=ln.unit,
+        unit_as_sent=ln.unit_as_sent,
         unit_price=ln.unit_price, currency=ln.currency, line_total=ln.line_total,
         price_basis_quantity=ln.price_basis_quantity,
         price_basis_conversion=ln.price_basis_conversion, price_basis_unit=ln.price_basis_unit,
@@ -139,13 +140,13 @@ def _cxml_item(ln: OrderLine) -> Item:
     if ln.price_basis_quantity is not None:
         basis = PriceBasisQuantity(ln.price_basis_quantity,
                                    ln.price_basis_conversion or Decimal(1),
-                                   ln.price_basis_unit or ln.unit)
+                                   ln.price_basis_unit or ln.unit_as_sent or ln.unit)
     return Item(
         quantity=ln.quantity, line_number=ln.line_number,
         item_id=ItemID(ln.supplier_part_id, ln.supplier_part_auxiliary_id),
         detail=ItemDetail(
             unit_price=Money(ln.unit_price, ln.currency), description=ln.description,
-            unit_of_measure=ln.unit, price_basis_quantity=basis,
+            unit_of_measure=ln.unit_as_sent or ln.unit, price_basis_quantity=basis,
             classifications=(Classification("UNSPSC", ln.unspsc),) if ln.unspsc else (),
             manufacturer_part_id=ln.manufacturer_part_id,
             manufacturer_name=ln.manufacturer_name),

@@ -436,14 +436,14 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
         reject("session expired")
         raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.")
 
-    basket, cancelled, problems = _read_returned_basket(gw, db, session, body, content_type,
+    basket, cancelled = _read_returned_basket(gw, db, session, body, content_type,
                                                         reject, msg_id)
     verdict, version_id = None, None
     if session.agreement_id is not None and not cancelled:
         bound = db.get(Agreement, session.agreement_id)
         assert bound is not None
         verdict, version_id = agreements.check_basket(
-            db, bound, basket, agreements.local_day(utcnow(), gw.settings.tz), problems)
+            db, bound, basket, agreements.local_day(utcnow(), gw.settings.tz))
     now = utcnow()
     requisition_id: int | None = None
     outcome: str
@@ -464,15 +464,14 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
         req.agreement_id = session.agreement_id  # a draft made before the agreement existed
         requisitions.replace_from_basket(db, req, basket, user_id=session.user_id,
                                          session_id=session.id, verdict=verdict,
-                                         version_id=version_id, problems=problems)
+                                         version_id=version_id)
         outcome, requisition_id = "updated", req.id
         session.status = SessionStatus.RETURNED.value
     else:
         req = requisitions.create_from_basket(
             db, organisation_id=session.organisation_id, user_id=session.user_id,
             supplier_id=session.supplier_id, session_id=session.id, basket=basket,
-            verdict=verdict, version_id=version_id, agreement_id=session.agreement_id,
-            problems=problems)
+            verdict=verdict, version_id=version_id, agreement_id=session.agreement_id)
         db.flush()
         outcome, requisition_id = "created", req.id
         session.status = SessionStatus.RETURNED.value
@@ -507,8 +506,8 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
 def _read_returned_basket(
     gw: Gateway, db: Session, session: PunchoutSession, body: bytes, content_type: str | None,
     reject, msg_id: int,
-) -> tuple[Basket, bool, dict[int, list[str]]]:
-    """(basket, cancelled?, codec problems by line) from a cXML or OCI return."""
+) -> tuple[Basket, bool]:
+    """(basket, cancelled?) from a cXML or OCI return."""
     from punchout.oci import OciError, parse_oci_body
 
     def unreadable(exc: Exception) -> InvalidRequest:
@@ -524,8 +523,7 @@ def _read_returned_basket(
             basket = parsed.to_basket()
         except OciError as exc:
             raise unreadable(exc) from None
-        problems = {pos: list(p) for pos, p in parsed.line_problems().items()}
-        return basket, parsed.is_empty, problems
+        return basket, parsed.is_empty
     try:
         xml = read_basket_form_fields(raw_fields(body, content_type))
         order = parse_order_message(xml, max_bytes=gw.settings.max_body)
@@ -537,7 +535,7 @@ def _read_returned_basket(
         raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
                         "does not match).")
     basket = basket_from_order_message(order)
-    return basket, order.status.code == 204 or basket.is_empty, {}
+    return basket, order.status.code == 204 or basket.is_empty
 
 
 def first_return(db: Session, session_id: int) -> SessionReturn | None:

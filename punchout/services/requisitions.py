@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from punchout.domain.basket import Basket
+from punchout.domain.json_basket import agreed_json, line_json, price_basis_json
 from punchout.domain.line_checks import MAX_LEAD_TIME_DAYS, basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
 from punchout.domain.verdicts import BasketVerdict
@@ -33,8 +34,8 @@ def _clip(text: str | None, length: int) -> str | None:
     return text if text is None or len(text) <= length else text[:length]
 
 
-def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | None,
-               problems: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
+def _line_rows(basket: Basket, verdict: BasketVerdict | None,
+               version_id: int | None) -> list[dict[str, Any]]:
     """One row (a dict of column values) per basket line, verdicts included."""
     rows = []
     for n, line in enumerate(basket.lines, start=1):
@@ -46,7 +47,7 @@ def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | 
             agreed = lv.agreed
         else:
             # No agreement applies: only what every line must satisfy is checked.
-            found = list(dict.fromkeys([*(problems or {}).get(n, []), *line_problems(line)]))
+            found = list(dict.fromkeys(line_problems(line)))
             reasons = [{"code": "invalid_line", "message": p} for p in found]
             action = "reject" if found else None
         basis = line.price_basis
@@ -59,6 +60,7 @@ def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | 
             "short_name": line.short_name,
             "quantity": line.quantity,
             "unit": _clip(line.unit, 20),
+            "unit_as_sent": _clip(line.sent_unit, 20) if line.sent_unit != line.unit else None,
             "unit_price": line.unit_price,
             "currency": _clip(line.currency, 3),
             "line_total": line.total,
@@ -85,13 +87,12 @@ def _line_rows(basket: Basket, verdict: BasketVerdict | None, version_id: int | 
 
 
 def _apply_basket(db: Session, req: Requisition, basket: Basket,
-                  verdict: BasketVerdict | None, version_id: int | None,
-                  problems: dict[int, list[str]] | None = None) -> None:
+                  verdict: BasketVerdict | None, version_id: int | None) -> None:
     """Write the basket's lines to ``req`` (replacing any it had) and its header values.
 
     Lines go in as bulk rows (COPY on PostgreSQL): the ORM's INSERT ... RETURNING of 1,000 rows
     made psycopg parse a statement with 28,000 placeholders (~300 ms)."""
-    rows = _line_rows(basket, verdict, version_id, problems)
+    rows = _line_rows(basket, verdict, version_id)
     db.flush()  # the requisition's id
     db.execute(delete(RequisitionLine).where(RequisitionLine.requisition_id == req.id))
     for row in rows:
@@ -114,7 +115,7 @@ def _apply_basket(db: Session, req: Requisition, basket: Basket,
 def create_from_basket(
     db: Session, *, organisation_id: int, user_id: int, supplier_id: int, session_id: int,
     basket: Basket, verdict: BasketVerdict | None = None, version_id: int | None = None,
-    agreement_id: int | None = None, problems: dict[int, list[str]] | None = None,
+    agreement_id: int | None = None,
 ) -> Requisition:
     req = Requisition(
         organisation_id=organisation_id, user_id=user_id, supplier_id=supplier_id,
@@ -123,16 +124,15 @@ def create_from_basket(
     req.events = [RequisitionEvent(user_id=user_id, from_status=None, to_status="draft",
                                    note=f"created from punch-out session {session_id}")]
     db.add(req)
-    _apply_basket(db, req, basket, verdict, version_id, problems)
+    _apply_basket(db, req, basket, verdict, version_id)
     return req
 
 
 def replace_from_basket(db: Session, req: Requisition, basket: Basket, *, user_id: int,
                         session_id: int, verdict: BasketVerdict | None = None,
-                        version_id: int | None = None,
-                        problems: dict[int, list[str]] | None = None) -> None:
+                        version_id: int | None = None) -> None:
     """An edit session's basket replaces the draft's lines."""
-    _apply_basket(db, req, basket, verdict, version_id, problems)
+    _apply_basket(db, req, basket, verdict, version_id)
     req.events.append(RequisitionEvent(user_id=user_id, from_status=req.status,
                                        to_status=req.status,
                                        note=f"lines replaced by edit session {session_id}"))
@@ -156,46 +156,29 @@ def list_for(db: Session, organisation_id: int, user_id: int | None = None,
 def line_dict(line: RequisitionLine) -> dict[str, Any]:
     """A requisition line with the same per-line fields as the verdict answer."""
     reasons = json.loads(line.verdicts_json or "[]")
-    price_basis = None
-    if line.price_basis_quantity is not None:
-        price_basis = {
-            "quantity": decimal_str(line.price_basis_quantity),
-            "conversion_factor": decimal_str(line.price_basis_conversion),
-            "unit": line.price_basis_unit,
-        }
     codes: list[str] = []
     for r in reasons:
         if r["code"] not in codes:
             codes.append(r["code"])
     if not codes and line.action == "ok":
         codes = ["ok"]
-    agreed = None
-    if line.agreed_unit_price is not None:
-        agreed = {"unit_price": decimal_str(line.agreed_unit_price), "unit": line.agreed_unit,
-                  "price_basis": decimal_str(line.agreed_price_basis),
-                  "max_quantity": decimal_str(line.agreed_max_quantity)}
-    return {
-        "line": line.line_no,
-        "source_line": line.source_line,
-        "supplier_part_id": line.supplier_part_id,
-        "supplier_part_auxiliary_id": line.supplier_part_auxiliary_id,
-        "description": line.description,
-        "unspsc": line.unspsc,
-        "quantity": decimal_str(line.quantity),
-        "unit": line.unit,
-        "unit_price": decimal_str(line.unit_price),
-        "currency": line.currency,
-        "price_basis": price_basis,
+    shape = line_json(
+        line=line.line_no, source_line=line.source_line, supplier_part_id=line.supplier_part_id,
+        supplier_part_auxiliary_id=line.supplier_part_auxiliary_id,
+        description=line.description, unspsc=line.unspsc, quantity=line.quantity,
+        unit=line.unit, unit_price=line.unit_price, currency=line.currency,
+        price_basis=price_basis_json(line.price_basis_quantity, line.price_basis_conversion,
+                                     line.price_basis_unit),
+        verdicts=codes, action=line.action, reasons=reasons,
+        agreed=agreed_json(line.agreed_unit_price, line.agreed_unit, line.agreed_price_basis,
+                           line.agreed_max_quantity))
+    return shape | {
         "line_total": decimal_str(to_ore(line.line_total)),
         "manufacturer_part_id": line.manufacturer_part_id,
         "manufacturer_name": line.manufacturer_name,
         "lead_time": line.lead_time,
-        "verdicts": codes,
-        "action": line.action,
         "approval": line.approval,
         "decision": decision_dict(line),
-        "reasons": reasons,
-        "agreed": agreed,
         "assortment_version": line.assortment_version_id,
     }
 

@@ -9,10 +9,18 @@ from urllib.parse import urlsplit
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
-from punchout.errors import InvalidRequest, NotFound, ServiceError, Unprocessable
+from punchout.errors import ErrorCode, InvalidRequest, NotFound, ServiceError, Unprocessable
 from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
+from punchout.services import (
+    accounts,
+    agreements,
+    basket_check,
+    lifecycle,
+    punchout_flow,
+    requisitions,
+)
+from punchout.services.basket_input import BasketUnreadable
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
 from punchout.web.security import API_CALLS, API_FAILURES, api_token_key, limiter, refused
@@ -23,7 +31,7 @@ limiter.limit(API_FAILURES, deduct_when=refused, scope="api-refused")(bp)
 
 
 class Unauthorized(ServiceError):
-    code, http_status = "unauthorized", 401
+    code, http_status = ErrorCode.UNAUTHORIZED, 401
 
 
 def token_required(view):
@@ -171,27 +179,16 @@ def get_requisition(req_id: int):
 @token_required
 def check_basket():
     """Verdicts for a basket in JSON, cXML, or an OCI/cXML form body."""
-    from punchout.domain.json_basket import verdict_answer
-    from punchout.persistence.types import utcnow
-    from punchout.services import agreements
-    from punchout.services.basket_input import BasketUnreadable, read_basket
-
     gw = gateway()
     try:
-        basket_in = read_basket(request.get_data(), request.content_type,
-                                max_bytes=gw.settings.max_body)
+        checked = basket_check.check_basket_input(
+            get_db(), g.api_org_id, request.get_data(), request.content_type, tz=gw.settings.tz,
+            reference=request.args.get("agreement"), max_bytes=gw.settings.max_body)
     except BasketUnreadable as exc:
         raise InvalidRequest(f"unreadable basket: {exc}") from None
-    reference = request.args.get("agreement") or basket_in.agreement
-    if not reference:
-        raise InvalidRequest("name the agreement: ?agreement=REF or \"agreement\" in the JSON")
-    try:
-        result = agreements.check_by_reference(
-            get_db(), g.api_org_id, reference, basket_in.basket,
-            agreements.local_day(utcnow(), gw.settings.tz), basket_in.problems)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
-    return jsonify(verdict_answer(basket_in.basket, result.verdict, result.reference))
+    return jsonify(checked.answer())
 
 
 def _actor(data: dict[str, Any]) -> lifecycle.Actor:

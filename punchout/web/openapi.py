@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
+from punchout.cxml.model import Operation
+from punchout.domain.json_basket import LINE_FIELDS
+from punchout.domain.verdicts import Action, BasketOutcome, Code
+from punchout.errors import ErrorCode
+from punchout.persistence.models import OrderChannel, RequisitionStatus, SessionStatus
+from punchout.persistence.orders import OrderStatus
+
 ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _enum(kind: type[Enum], *extra: object) -> list[object]:
+    """The wire values of one of the code's own enums (the document never lists them twice)."""
+    return [member.value for member in kind] + list(extra)
 
 
 def _err(description: str) -> dict[str, Any]:
@@ -22,17 +35,15 @@ def spec() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                    "error": {"type": "string", "enum": [
-                        "invalid_request", "unauthorized", "forbidden", "not_found", "conflict",
-                        "payload_too_large", "unprocessable", "supplier_error",
-                        "supplier_busy", "supplier_timeout"]},
+                    "error": {"type": "string", "enum": _enum(ErrorCode)},
                     "message": {"type": "string"}}},
                 "Decimal": {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
                 "SessionRequest": {"type": "object", "required": ["supplier", "user"],
                                    "properties": {
                     "supplier": {"type": "string"}, "user": {"type": "string", "format": "email"},
                     "agreement": {"type": "string"},
-                    "operation": {"enum": ["create", "edit", "inspect"]},
+                    "operation": {"enum": [op.value for op in Operation
+                                           if op is not Operation.SOURCE]},
                     "requisition": {"type": "integer"},
                     "return_url": {"type": "string", "format": "uri"}}},
                 "SessionCreated": {"type": "object", "properties": {
@@ -40,10 +51,10 @@ def spec() -> dict[str, Any]:
                     "expires_at": {"type": "string", "format": "date-time"}}},
                 "Session": {"type": "object", "properties": {
                     "id": {"type": "integer"},
-                    "status": {"enum": ["open", "returned", "cancelled", "failed", "expired"]},
+                    "status": {"enum": _enum(SessionStatus)},
                     "requisition": {"type": ["integer", "null"]},
                     "error": {"type": ["string", "null"]}}},
-                "RequisitionLine": {"type": "object", "properties": {
+                "RequisitionLine": {"type": "object", "required": list(LINE_FIELDS), "properties": {
                     "line": {"type": "integer"}, "source_line": {"type": ["string", "null"]},
                     "supplier_part_id": {"type": "string"},
                     "supplier_part_auxiliary_id": {"type": ["string", "null"]},
@@ -53,14 +64,23 @@ def spec() -> dict[str, Any]:
                     "unit_price": {"$ref": "#/components/schemas/Decimal"},
                     "currency": {"type": "string"},
                     "line_total": {"$ref": "#/components/schemas/Decimal"},
-                    "verdicts": {"type": "array", "items": {"enum": [
-                        "ok", "not_in_assortment", "price_above_agreement", "currency_mismatch",
-                        "unit_mismatch", "agreement_not_valid", "quantity_above_limit",
-                        "category_not_allowed", "invalid_line"]}},
-                    "action": {"enum": ["ok", "flag", "reject", None]},
-                    "reasons": {"type": "array", "items": {"type": "object", "properties": {
-                        "code": {"type": "string"}, "message": {"type": "string"}}}},
-                    "agreed": {"type": ["object", "null"]}}},
+                    "price_basis": {"$ref": "#/components/schemas/PriceBasis"},
+                    "verdicts": {"type": "array", "items": {"enum": _enum(Code)}},
+                    "action": {"enum": _enum(Action, None)},
+                    "reasons": {"type": "array", "items": {
+                        "type": "object", "required": ["code", "message"], "properties": {
+                            "code": {"enum": _enum(Code)}, "message": {"type": "string"}}}},
+                    "agreed": {"type": ["object", "null"], "properties": {
+                        "unit_price": {"$ref": "#/components/schemas/Decimal"},
+                        "unit": {"type": "string"},
+                        "price_basis": {"$ref": "#/components/schemas/OptionalDecimal"},
+                        "max_quantity": {"$ref": "#/components/schemas/OptionalDecimal"}}}}},
+                "PriceBasis": {"type": ["object", "null"], "properties": {
+                    "quantity": {"$ref": "#/components/schemas/Decimal"},
+                    "conversion_factor": {"$ref": "#/components/schemas/Decimal"},
+                    "unit": {"type": "string"}}},
+                "OptionalDecimal": {"oneOf": [{"$ref": "#/components/schemas/Decimal"},
+                                              {"type": "null"}]},
                 "BasketLine": {"type": "object",
                                "required": ["supplier_part_id", "quantity", "unit",
                                             "unit_price"],
@@ -82,22 +102,21 @@ def spec() -> dict[str, Any]:
                               "items": {"$ref": "#/components/schemas/BasketLine"}}}},
                 "VerdictAnswer": {"type": "object", "properties": {
                     "agreement": {"type": "string"},
-                    "verdict": {"enum": ["accepted", "partially_accepted", "rejected"]},
+                    "verdict": {"enum": _enum(BasketOutcome)},
                     "warnings": {"type": "array", "items": {"type": "object", "properties": {
                         "code": {"type": "string"}, "message": {"type": "string"}}}},
                     "lines": {"type": "array",
                               "items": {"$ref": "#/components/schemas/RequisitionLine"}}}},
                 "Requisition": {"type": "object", "properties": {
                     "id": {"type": "integer"},
-                    "status": {"enum": ["draft", "submitted", "approved", "rejected",
-                                        "cancelled", "ordering", "ordered", "order_failed"]},
+                    "status": {"enum": _enum(RequisitionStatus)},
                     "supplier": {"type": "string"}, "currency": {"type": ["string", "null"]},
                     "total": {"$ref": "#/components/schemas/Decimal"},
                     "orderable_total": {"$ref": "#/components/schemas/Decimal"},
                     "refused_total": {"$ref": "#/components/schemas/Decimal"},
                     "order": {"type": ["object", "null"], "properties": {
-                        "status": {"enum": ["queued", "sending", "sent", "failed"]},
-                        "channel": {"enum": ["cxml", "email", "peppol", "none"]},
+                        "status": {"enum": _enum(OrderStatus)},
+                        "channel": {"enum": _enum(OrderChannel)},
                         "order_id": {"type": "string"}, "attempts": {"type": "integer"},
                         "sent_at": {"type": ["string", "null"]},
                         "error": {"type": ["string", "null"]}}},
