@@ -39,3 +39,10 @@ if os.environ.get("PUNCHOUT_LOG_FORMAT", "").strip().lower() == "json":
             "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         },
     }
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Once, as gunicorn starts: list baskets a crash left at "received" and mark sessions
+    that never got a start URL failed (punchout archive sweep does the same on demand)."""
+    from punchout.cli.archive import startup_sweep
+
+    startup_sweep(server.log)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from punchout.cli import admin, agreements, certify, demo, orders, stats
+from punchout.cli import admin, agreements, archive, certify, demo, orders, stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +22,7 @@ orders.register(main)
 main.add_command(demo.demo)
 main.add_command(certify.certify)
 main.add_command(stats.stats)
+main.add_command(archive.archive)
 
 
 if __name__ == "__main__":  # pragma: no cover
