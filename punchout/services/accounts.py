@@ -254,3 +254,13 @@ def supplier_in_org(db: Session, organisation_id: int, supplier_id: int | None) 
     if supplier is None or supplier.organisation_id != organisation_id:
         return None
     return supplier
+
+
+def display_names(db: Session, user_ids: set[int]) -> dict[int, str]:
+    """``{user id: name, else e-mail}`` for the users that still exist."""
+    names: dict[int, str] = {}
+    for user_id in user_ids:
+        user = db.get(User, user_id)
+        if user is not None:
+            names[user_id] = user.name or user.email
+    return names
