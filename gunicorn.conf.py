@@ -23,3 +23,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 # Return and OCI start tokens are capabilities in the URL path: masked in the access log.
 logger_class = "punchout.logmask.GunicornLogger"
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Once, as gunicorn starts: list baskets a crash left at "received" and mark sessions
+    that never got a start URL failed (punchout archive sweep does the same on demand)."""
+    from punchout.cli.archive import startup_sweep
+
+    startup_sweep(server.log)

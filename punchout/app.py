@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from punchout.config import Settings, load_settings
 from punchout.logmask import install_filter
 from punchout.persistence.models import User
+from punchout.services import audit
 from punchout.services.context import Gateway
 
 MAX_ID = 2**31 - 1
@@ -32,6 +33,18 @@ class CookieSessionOutsideApi(SecureCookieSessionInterface):
         if request.path.startswith("/api/"):
             return self.make_null_session(app)
         return super().open_session(app, request)
+
+
+def _web_actor() -> str:
+    """Who a request acts as, for the audit log: the API token or the logged-in user."""
+    from flask_login import current_user
+
+    identity = g.get("api_token")
+    if identity is not None:
+        return f"api:token {identity.token_id}"
+    if current_user and current_user.is_authenticated:
+        return str(current_user.email)
+    return "anonymous"
 
 
 def create_app(settings: Settings | None = None, *, gateway: Gateway | None = None) -> Flask:
@@ -113,6 +126,10 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.teardown_appcontext(close_db)
+
+    @app.before_request
+    def _audit_actor() -> None:
+        audit.set_actor(_web_actor)
 
     @app.context_processor
     def _globals() -> dict[str, object]:

@@ -74,6 +74,10 @@ class Settings:
     #: (PUNCHOUT_RATELIMIT_STORAGE; empty = memory, which counts per process).
     ratelimits: bool = True
     ratelimit_storage: str = ""
+    #: How long archived messages are kept at least (PUNCHOUT_ARCHIVE_RETENTION_DAYS):
+    #: ``punchout archive purge`` refuses to delete anything younger. Seven years by default,
+    #: as the Swedish Bookkeeping Act asks of accounting records; set the organisation's own.
+    archive_retention_days: int = 2557
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -140,6 +144,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         timezone=timezone,
         ratelimits=_switch(env, "PUNCHOUT_RATELIMITS", True),
         ratelimit_storage=env.get("PUNCHOUT_RATELIMIT_STORAGE", "").strip(),
+        archive_retention_days=_int(env, "PUNCHOUT_ARCHIVE_RETENTION_DAYS", 2557),
         smtp_url=_smtp_url(env.get("PUNCHOUT_SMTP_URL", "").strip()),
         mail_from=env.get("PUNCHOUT_MAIL_FROM", "").strip(),
         order_attempts=_int(env, "PUNCHOUT_ORDER_ATTEMPTS", 6),

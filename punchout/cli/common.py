@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from punchout.config import ConfigError, Settings, load_settings
 from punchout.errors import ServiceError
+from punchout.services import audit
 from punchout.services.context import Gateway
 
 
@@ -29,6 +30,7 @@ def settings(*, need_keys: bool = False) -> Settings:
 def session(*, need_keys: bool = False) -> Iterator[tuple[Gateway, Session]]:
     gw = Gateway.from_settings(settings(need_keys=need_keys))
     db = gw.session_factory()
+    audit.set_actor(_cli_actor)
     try:
         yield gw, db
         db.commit()
@@ -44,6 +46,16 @@ def session(*, need_keys: bool = False) -> Iterator[tuple[Gateway, Session]]:
     finally:
         db.close()
         gw.engine.dispose()
+
+
+def _cli_actor() -> str:
+    """Changes made with the command line are recorded as ``cli:<operating-system user>``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 def secret(value: str | None, *, env: str, prompt: str, required: bool = True) -> str | None:

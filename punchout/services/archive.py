@@ -3,14 +3,21 @@ tries to parse it, so a crash or a parse error can never lose what was received.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from punchout.persistence.models import Message, RefusedPostCount
+from punchout.persistence.models import (
+    Message,
+    PunchoutSession,
+    RefusedPostCount,
+    SessionReturn,
+    SessionStatus,
+)
 from punchout.persistence.types import utcnow
 
 MESSAGES = cast(Table, Message.__table__)
@@ -133,3 +140,68 @@ def _count_refused(session_factory: sessionmaker[Session], address: str, day: da
                 continue
             return before or 0
     return REFUSED_EXCERPTS_PER_DAY
+
+
+# --------------------------------------------------------------------------- maintenance
+
+#: A basket still at "received" this long after it arrived was left by a crash (processing
+#: takes well under a second); a session without a start URL this long after it was opened
+#: never got the supplier's answer (the setup call times out long before).
+STALE_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What a crash or a lost database connection left behind."""
+
+    unprocessed: list[Message]
+    failed_sessions: list[int]
+
+
+def sweep(db: Session, *, now: datetime, stale_after: timedelta = STALE_AFTER) -> Sweep:
+    """List baskets left at "received" (``punchout archive reprocess ID`` runs them) and mark
+    sessions that never got a start URL failed, with the reason."""
+    cutoff = now - stale_after
+    left = list(db.scalars(select(Message).where(
+        Message.direction == "in", Message.kind == "basket", Message.outcome == "received",
+        Message.created_at < cutoff).order_by(Message.id)))
+    orphans = list(db.scalars(select(PunchoutSession).where(
+        PunchoutSession.status == SessionStatus.OPEN.value,
+        PunchoutSession.start_url.is_(None), PunchoutSession.created_at < cutoff)))
+    for session in orphans:
+        session.status = SessionStatus.FAILED.value
+        session.error = ("the gateway stopped before the supplier's answer arrived (no start "
+                         "URL); start the punch-out again")
+    db.commit()
+    return Sweep(left, [s.id for s in orphans])
+
+
+class RetentionError(ValueError):
+    """A purge that would delete messages the retention period still keeps."""
+
+
+@dataclass(frozen=True)
+class Purge:
+    deleted: int
+    kept_in_use: int
+
+
+def purge(db: Session, *, before: date, today: date, retention_days: int) -> Purge:
+    """Delete archived messages older than ``before``, never inside the retention period
+    (PUNCHOUT_ARCHIVE_RETENTION_DAYS): public records are kept as long as the organisation's
+    rules say. A message a session's basket still points to is kept (and counted)."""
+    earliest = today - timedelta(days=retention_days)
+    if before > earliest:
+        raise RetentionError(
+            f"messages from before {before} include some inside the retention period of "
+            f"{retention_days} days (PUNCHOUT_ARCHIVE_RETENTION_DAYS); the latest date "
+            f"allowed is {earliest}")
+    limit = datetime.combine(before, datetime.min.time(), tzinfo=UTC)
+    in_use = select(SessionReturn.message_id)
+    old = (Message.created_at < limit)
+    kept = db.scalar(select(func.count()).select_from(Message).where(
+        old, Message.id.in_(in_use))) or 0
+    result = db.execute(delete(Message).where(old, Message.id.not_in(in_use))
+                        .execution_options(synchronize_session=False))
+    db.commit()
+    return Purge(int(result.rowcount or 0), int(kept))  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from punchout.config import Settings
 from punchout.net.supplier_slots import SLOTS
 from punchout.persistence.db import make_engine, make_session_factory
+from punchout.services import audit
 from punchout.services.api_tokens import TokenVerifier
 from punchout.services.secrets_box import SecretBox
 from punchout.services.signing import Signer
@@ -30,6 +31,7 @@ class Gateway:
         self.box = SecretBox(self.settings.encryption_key)
         self.tokens = TokenVerifier(self.session_factory)
         SLOTS.configure(self.settings.supplier_concurrency)
+        audit.install(self.session_factory)  # who changed suppliers, agreements, users
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Gateway:

@@ -12,7 +12,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
@@ -412,9 +412,37 @@ def _note_failure(gw: Gateway, db: Session, msg_id: int, exc: Exception) -> None
         pass
 
 
+def reprocess(gw: Gateway, db: Session, message_id: int) -> ReturnResult:
+    """Run an archived basket left at "received" (a worker killed, the database gone) through
+    the same path as the endpoint, judged as of when it arrived. Idempotent: a message that
+    was processed already, or whose session has its basket, is refused with the reason."""
+    message = db.get(Message, message_id)
+    if message is None or message.kind != "basket" or message.direction != "in":
+        raise NotFound(f"archived basket {message_id} not found")
+    if message.outcome not in ("received", "failed"):
+        raise Conflict(f"message {message_id} was processed already ({message.outcome})")
+    session = db.get(PunchoutSession, message.session_id) if message.session_id else None
+    if session is None:
+        raise Unprocessable(f"message {message_id} names no punch-out session (it carried no "
+                            "valid token), so there is nothing to reprocess")
+    if message.truncated:
+        raise Unprocessable(f"message {message_id} was kept only in part")
+    try:
+        return _process_return(gw, db, session, message.id, message.body,
+                               message.content_type, False, received_at=message.created_at)
+    except ServiceError:
+        raise
+    except Exception as exc:
+        _note_failure(gw, db, message.id, exc)
+        raise
+
+
 def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: int,
-                    body: bytes, content_type: str | None, too_large: bool) -> ReturnResult:
-    """Everything after the archive: the same path for the endpoint and for reprocessing."""
+                    body: bytes, content_type: str | None, too_large: bool, *,
+                    received_at: datetime | None = None) -> ReturnResult:
+    """Everything after the archive: the same path for the endpoint and for reprocessing
+    (``received_at``: when the basket arrived, for a reprocessed one)."""
+    arrived = received_at or utcnow()
     reject = _rejecter(gw, msg_id, session)
     if too_large:
         reject("body too large")
@@ -430,7 +458,7 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
     if session.status in (SessionStatus.FAILED.value, SessionStatus.EXPIRED.value):
         reject(f"session is {session.status}")
         raise Gone(f"This punch-out session is {session.status}; start a new one.")
-    if utcnow() > session.expires_at:
+    if arrived > session.expires_at:
         session.status = SessionStatus.EXPIRED.value
         db.commit()
         reject("session expired")
@@ -443,7 +471,7 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
         bound = db.get(Agreement, session.agreement_id)
         assert bound is not None
         verdict, version_id = agreements.check_basket(
-            db, bound, basket, agreements.local_day(utcnow(), gw.settings.tz))
+            db, bound, basket, agreements.local_day(arrived, gw.settings.tz))
     now = utcnow()
     requisition_id: int | None = None
     outcome: str

@@ -153,3 +153,13 @@ def assortment_export(ref: str):
         abort(404, description=f"{ref} has no assortment in force today")
     return Response(export_csv(db, version), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{a.reference}-v{version.id}.csv"'})
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    """Who changed suppliers, agreements, users and roles, and when (newest first)."""
+    from punchout.services import audit
+
+    events = audit.recent(get_db(), current_user.organisation_id)
+    return render_template("admin_audit.html", events=events, changes_of=audit.changes_of)
