@@ -14,8 +14,8 @@ from punchout.services import accounts, order_worker, supplier_orders
 from punchout.services.context import Gateway
 from testkit.certify import live_shop
 from testkit.constants import BUYER_IDENTITY, SHARED_SECRET
-from testkit.orders import Line
 from testkit.ordering import approved_order, configure_orders
+from testkit.orders import Line
 
 
 def _point_orders_at(gateway, url: str) -> None:  # type: ignore[no-untyped-def]
