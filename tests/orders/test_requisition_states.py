@@ -150,7 +150,7 @@ def test_pages_transitions_by_role(app, gateway, people):
     r = _post(buyer, f"{page}/submit", page)
     assert r.status_code == 303
     text = buyer.get(page).get_data(as_text=True)
-    assert "submitted" in text and "Waiting for an approver: 2 flagged line(s)" in text
+    assert "submitted" in text and "Waiting for an approver: 2 flagged lines" in text
     assert "Approve" not in text  # no approval form for the buyer
     assert _post(buyer, f"{page}/decide", page, action="approve").status_code == 403
 
@@ -167,7 +167,7 @@ def test_pages_transitions_by_role(app, gateway, people):
                                                                  "note-2": "ok this time"})
     assert r.status_code == 303
     text = approver.get(page).get_data(as_text=True)
-    assert "1 line(s) need an approver" in text and "✓ accepted by olle.approver" in text
+    assert "1 line needs an approver" in text and "✓ accepted by olle.approver" in text
     r = _post(approver, f"{page}/decide", page, action="approve", **{"line-3": "refuse"})
     assert r.status_code == 303
     text = buyer.get(page).get_data(as_text=True)
