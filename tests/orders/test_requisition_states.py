@@ -217,3 +217,19 @@ def test_delivery_details_editable_while_draft(app, gateway, people):
     assert _post(buyer, f"{page}/delivery", page, delivery_country="Sverige").status_code == 400
     _post(buyer, f"{page}/submit", page)
     assert _post(buyer, f"{page}/delivery", page, cost_centre="X").status_code == 409
+
+
+def test_pages_reject_by_an_approver_only(app, gateway, people):
+    req_id = make_requisition(gateway, [Line("KG-1", "1", "1.00")], status="submitted")
+    page = f"/requisitions/{req_id}"
+    buyer = app.test_client()
+    login(buyer)
+    assert _post(buyer, f"{page}/decide", page, action="reject").status_code == 403
+    approver = app.test_client()
+    login(approver, APPROVER, PASSWORD)
+    r = _post(approver, f"{page}/decide", page, action="reject", note="buy it in January")
+    assert r.status_code == 303
+    text = buyer.get(page).get_data(as_text=True)
+    assert "rejected" in text and "buy it in January" in text
+    assert "Rejected by the approver" in text  # what happens next, for the buyer
+    assert _post(approver, f"{page}/decide", page, action="approve").status_code == 409
