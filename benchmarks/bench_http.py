@@ -320,7 +320,9 @@ def run(url: str | None, args: argparse.Namespace) -> list[str]:
                 one_good(gw_base, requests_["start"][0])
                 setup_body = workdir / "setup.xml"
                 setup_body.write_bytes(supplier.last_body)
-                floor_env = {"FLOOR_DATABASE_URL": url, "FLOOR_VERSION_ID":
+                # PUNCHOUT_DATABASE_URL too: gunicorn.conf.py's start-up sweep reads it.
+                floor_env = {"FLOOR_DATABASE_URL": url, "PUNCHOUT_DATABASE_URL": url,
+                             "FLOOR_VERSION_ID":
                              str(seeded.version_id), "FLOOR_SUPPLIER_URL": supplier.url,
                              "FLOOR_SETUP_BODY": str(setup_body)}
                 with gunicorn("floor_app:create_app()", floor_env, workdir, "floor") as fl_base:
