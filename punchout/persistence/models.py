@@ -41,6 +41,8 @@ class Role(enum.StrEnum):
     APPROVER = "approver"
     ADMIN = "admin"
     SUPPLIER = "supplier"
+    #: A procurement officer: reads the statistics (what is bought, avtalstrohet).
+    PROCUREMENT = "procurement"
 
 
 class SessionStatus(enum.StrEnum):

@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from punchout.errors import ErrorCode, InvalidRequest, NotFound, ServiceError, Unprocessable
 from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
-from punchout.services import accounts, basket_check, lifecycle, punchout_flow, requisitions
+from punchout.persistence.types import utcnow
+from punchout.services import (
+    accounts,
+    agreements,
+    basket_check,
+    lifecycle,
+    punchout_flow,
+    requisitions,
+)
 from punchout.services.basket_input import BasketUnreadable
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
@@ -72,6 +80,28 @@ def _opt_str(data: dict[str, Any], key: str) -> str | None:
     except UnicodeEncodeError:
         raise InvalidRequest(f"{key!r} is not valid text (a lone surrogate)") from None
     return value
+
+
+@bp.get("/statistics")
+@token_required
+def statistics():
+    """DESIGN.md's statistics, locale-free: decimal strings, codes, ISO dates."""
+    from flask import Response
+
+    from punchout.services.statistics import compute, parse_query, to_csv
+
+    settings = gateway().settings
+    today = agreements.local_day(utcnow(), settings.tz)
+    period, by = parse_query(request.args.get("from"), request.args.get("to"),
+                             request.args.get("by"), today)
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise InvalidRequest(f"format must be json or csv, not {fmt!r}")
+    stats = compute(get_db(), g.api_org_id, period, by, settings.tz)
+    if fmt == "csv":
+        return Response(to_csv(stats), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="statistics-{by.value}.csv"'})
+    return jsonify(stats.as_dict())
 
 
 @bp.get("/openapi.json")
