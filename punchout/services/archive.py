@@ -183,11 +183,13 @@ class Sweep:
 
 
 def sweep(db: Session, *, now: datetime, stale_after: timedelta = STALE_AFTER) -> Sweep:
-    """List baskets left at "received" (``punchout archive reprocess ID`` runs them) and mark
-    sessions that never got a start URL failed, with the reason."""
+    """List baskets left at "received" or "failed" by an error of ours (``punchout archive
+    reprocess ID`` runs them) and mark sessions that never got a start URL failed, with the
+    reason."""
     cutoff = now - stale_after
     left = list(db.scalars(select(Message).where(
-        Message.direction == "in", Message.kind == "basket", Message.outcome == "received",
+        Message.direction == "in", Message.kind == "basket",
+        Message.outcome.in_(("received", "failed")),
         Message.created_at < cutoff).order_by(Message.id)))
     orphans = list(db.scalars(select(PunchoutSession).where(
         PunchoutSession.status == SessionStatus.OPEN.value,
