@@ -24,6 +24,21 @@ accesslog = "-"
 # Return and OCI start tokens are capabilities in the URL path: masked in the access log.
 logger_class = "punchout.logmask.GunicornLogger"
 
+# PUNCHOUT_LOG_FORMAT=json: gunicorn's own lines (errors, and one access line per request, the
+# path without its query) as JSON lines too, in the gateway's format (punchout/logs.py).
+if os.environ.get("PUNCHOUT_LOG_FORMAT", "").strip().lower() == "json":
+    access_log_format = '%(m)s %(U)s %(s)s %(B)s bytes %(D)s us'
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "punchout.logs.JsonLines"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }
 
 def on_starting(server):  # type: ignore[no-untyped-def]
     """Once, as gunicorn starts: list baskets a crash left at "received" and mark sessions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Request, g
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask_babel import lazy_gettext
 from flask_login import LoginManager
 from werkzeug.routing import IntegerConverter
 
@@ -54,6 +55,9 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         settings = settings or load_settings()
         gateway = Gateway.from_settings(settings)
     settings = gateway.settings
+    from punchout import logs
+
+    logs.configure(settings.log_format)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -83,7 +87,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     login = LoginManager(app)
     login.login_view = "auth.login"
-    login.login_message = "Log in to continue."
+    login.login_message = lazy_gettext("Log in to continue.")
 
     @login.user_loader
     def load_user(user_id: str) -> User | None:
@@ -103,9 +107,11 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         edge,
         errors,
         health,
+        i18n,
         oci_pages,
         returns,
         security,
+        statistics,
     )
     from punchout.web.db import close_db
 
@@ -114,6 +120,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
                       https=settings.base_url.startswith("https://"))
     edge.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app, settings)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(buyer.bp)
@@ -125,6 +132,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     app.register_blueprint(certification.capture_bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(statistics.bp)
     app.teardown_appcontext(close_db)
 
     @app.before_request

@@ -24,6 +24,8 @@ def default_cxml_dtd(env: Mapping[str, str]) -> Path | None:
     if given:
         return Path(given)
     return PACKAGED_CXML_DTD if PACKAGED_CXML_DTD.is_file() else None
+#: The languages the pages are written in (catalogues under punchout/translations).
+LANGUAGES = ("sv", "en")
 
 
 class ConfigError(RuntimeError):
@@ -73,6 +75,10 @@ class Settings:
     allowed_return_hosts: tuple[str, ...] = ()
     max_body: int = DEFAULT_MAX_BODY
     timezone: str = "Europe/Stockholm"
+    #: The language of pages when the browser states none and no choice was made (sv | en).
+    language: str = "sv"
+    #: ``text`` (people at a terminal) or ``json`` (one JSON object a line, for log shippers).
+    log_format: str = "text"
     #: The most of a supplier's answer we read (a setup response is a few kB).
     max_supplier_response: int = 2 * 1024 * 1024
     #: How long the buyer's browser has to use an OCI start page or a StartPage redirect.
@@ -139,6 +145,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"PUNCHOUT_TIMEZONE {timezone!r} is not a known time zone") from None
+    language = env.get("PUNCHOUT_LANGUAGE", "").strip().lower() or "sv"
+    if language not in LANGUAGES:
+        raise ConfigError(f"PUNCHOUT_LANGUAGE must be one of {', '.join(LANGUAGES)}, "
+                          f"not {language!r}")
+    log_format = env.get("PUNCHOUT_LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"PUNCHOUT_LOG_FORMAT must be text or json, not {log_format!r}")
     base_url = env.get("PUNCHOUT_BASE_URL", "").strip().rstrip("/")
     if base_url and not base_url.startswith(("http://", "https://")):
         raise ConfigError(
@@ -162,6 +175,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, relaxed: bool = False
         cxml_dtd=default_cxml_dtd(env),
         peppol_outbox=Path(env["PUNCHOUT_PEPPOL_OUTBOX"].strip())
         if env.get("PUNCHOUT_PEPPOL_OUTBOX", "").strip() else None,
+        language=language,
+        log_format=log_format,
         ratelimits=_switch(env, "PUNCHOUT_RATELIMITS", True),
         ratelimit_storage=env.get("PUNCHOUT_RATELIMIT_STORAGE", "").strip(),
         archive_retention_days=_int(env, "PUNCHOUT_ARCHIVE_RETENTION_DAYS", 2557),

@@ -76,6 +76,8 @@ def settings(database_url: str) -> Settings:
         allowed_return_hosts=("erp.example",),
         supplier_timeout=5,
         testing=True,
+        # Tests read the English pages unless they ask for Swedish (Accept-Language or cookie).
+        language="en",
     )
 
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from punchout.cli import admin, agreements, archive, certify, demo, orders
+from punchout.cli import admin, agreements, archive, certify, demo, orders, stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +21,7 @@ agreements.register(main)
 orders.register(main)
 main.add_command(demo.demo)
 main.add_command(certify.certify)
+main.add_command(stats.stats)
 main.add_command(archive.archive)
 
 

@@ -105,7 +105,7 @@ def users() -> None:
 @users.command("create")
 @click.argument("email")
 @click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["buyer", "approver", "admin", "supplier"]))
+              type=click.Choice(["buyer", "approver", "admin", "supplier", "procurement"]))
 @click.option("--supplier", "supplier_name", default=None, help="for --role supplier")
 @click.option("--password", default=None, help="default: $PUNCHOUT_PASSWORD, else a prompt")
 @click.option("--name", default="")

@@ -122,7 +122,7 @@ def assortment_import(reference: str, file: Path, fmt: str | None, effective_fro
                 db, agreement, parsed, today=today, source_name=file.name,
                 effective_from=effective_from.date() if effective_from else None,
                 progress=bar.update)
-        click.echo(f"{reference}: version {version.id} with {version.row_count} articles, "
+        click.echo(f"{reference}: version {version.number} with {version.row_count} articles, "
                    f"in force from {version.effective_from} ({version.note})")
 
 
@@ -140,7 +140,7 @@ def assortment_history(reference: str, org_name: str | None) -> None:
         click.echo("version\teffective_from\tarticles\tformat\tsource\timported\tnote")
         for version, count in history(db, agreement):
             mark = " *" if current is not None and version.id == current.id else ""
-            click.echo(f"{version.id}{mark}\t{version.effective_from}\t{count}\t"
+            click.echo(f"{version.number}{mark}\t{version.effective_from}\t{count}\t"
                        f"{version.source_format}\t{version.source_name}\t"
                        f"{version.created_at.isoformat(timespec='seconds')}\t{version.note}")
 

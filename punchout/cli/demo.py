@@ -31,6 +31,7 @@ DEMO_BUYER = ("buyer@demo.example", "demo-buyer")
 DEMO_APPROVER = ("approver@demo.example", "demo-approver")
 DEMO_ADMIN = ("admin@demo.example", "demo-admin")
 DEMO_SUPPLIER_USER = ("supplier@demo.example", "demo-supplier")
+DEMO_PROCUREMENT = ("procurement@demo.example", "demo-procurement")
 DEMO_IDENTITY = "punchout-demo"
 DEMO_SHOP_IDENTITY = "mock-shop"
 DEMO_SHARED_SECRET = "demo-secret"
@@ -137,7 +138,34 @@ def seed(gw: Gateway, shop_url: str) -> None:
         if db.scalar(select(User).where(User.email == DEMO_SUPPLIER_USER[0])) is None:
             accounts.create_user(db, org, *DEMO_SUPPLIER_USER, ["supplier"], name="Leverantör",
                                  supplier=supplier)
+        if db.scalar(select(User).where(User.email == DEMO_PROCUREMENT[0])) is None:
+            accounts.create_user(db, org, *DEMO_PROCUREMENT, ["procurement"],
+                                 name="Upphandlare")
         db.commit()
+        _seed_history(gw, db, org, [(supplier, DEMO_AGREEMENT), (oci, DEMO_OCI_AGREEMENT)])
+        db.commit()
+
+
+#: How far back the seeded purchasing history reaches.
+HISTORY_MONTHS = 5
+
+
+def _seed_history(gw: Gateway, db, org: Organisation, shops) -> None:
+    """A few months of requisitions, most of them ordered, so the statistics show something."""
+    from mock_shop.catalogue import load_catalogue
+    from punchout.cli.demo_history import HistoryArticle, seed_history
+    from punchout.persistence.types import utcnow
+    from punchout.services import agreements
+
+    articles = [HistoryArticle(a.supplier_part_id, a.unit, a.price, a.description, a.unspsc,
+                               a.price_basis_quantity)
+                for a in load_catalogue().articles if not a.supplier_part_auxiliary_id]
+    by_ref = {a.reference: a for a in agreements.list_for(db, org.id)}
+    buyer = db.scalar(select(User).where(User.email == DEMO_BUYER[0]))
+    approver = db.scalar(select(User).where(User.email == DEMO_APPROVER[0]))
+    seed_history(db, buyer=buyer, approver=approver,
+                 shops=[(supplier, by_ref[ref], articles) for supplier, ref in shops],
+                 today=utcnow(), months=HISTORY_MONTHS, tz=gw.settings.tz)
 
 
 DEMO_AGREEMENT = "RAM-2026-017"
@@ -155,7 +183,7 @@ DEMO_EXCLUDED_CATEGORY = "Fika och förbrukning"
 def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,
                     reference: str) -> None:
     """A framework agreement over most of the mock shop's catalogue (once)."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from mock_shop.catalogue import load_catalogue
     from punchout.assortment import read_assortment
@@ -165,8 +193,10 @@ def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,
     if any(a.reference == reference for a in agreements.list_for(db, org.id)):
         return
     year = date.today().year
+    # Valid long enough back for the seeded history (see demo_history) to be on agreement.
+    start = min(date(year, 1, 1), date.today() - timedelta(days=HISTORY_MONTHS * 31 + 1))
     agreement = agreements.create(db, org, supplier, reference, currency="SEK",
-                                  valid_from=date(year, 1, 1), valid_to=date(year + 1, 12, 31),
+                                  valid_from=start, valid_to=date(year + 1, 12, 31),
                                   policy="flag")
     out = io.StringIO()
     writer = csv.writer(out)
@@ -183,7 +213,7 @@ def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,
                          article.supplier_part_auxiliary_id or "", article.description,
                          article.unspsc])
     parsed = read_assortment(out.getvalue().encode(), "csv")
-    import_assortment(db, agreement, parsed, effective_from=date(year, 1, 1),
+    import_assortment(db, agreement, parsed, effective_from=start,
                       today=date.today(), source_name="demo assortment")
 
 
@@ -244,6 +274,7 @@ punchout demo is running.
   Log in as  {DEMO_BUYER[0]}  password  {DEMO_BUYER[1]}
   (approver: {DEMO_APPROVER[0]} / {DEMO_APPROVER[1]},
    admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]},
+   procurement officer, for the statistics: {DEMO_PROCUREMENT[0]} / {DEMO_PROCUREMENT[1]},
    supplier, to certify the mock shop: {DEMO_SUPPLIER_USER[0]} / {DEMO_SUPPLIER_USER[1]})
 
   Orders:    a worker sends approved orders; cXML orders and e-mail orders

@@ -42,6 +42,8 @@ class Role(enum.StrEnum):
     APPROVER = "approver"
     ADMIN = "admin"
     SUPPLIER = "supplier"
+    #: A procurement officer: reads the statistics (what is bought, avtalstrohet).
+    PROCUREMENT = "procurement"
 
 
 class SessionStatus(enum.StrEnum):
@@ -426,8 +428,11 @@ class AssortmentVersion(Base):
     """One import of an agreement's assortment, in force from ``effective_from``."""
 
     __tablename__ = "assortment_versions"
+    __table_args__ = (UniqueConstraint("agreement_id", "number"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    #: 1, 2, 3 … per agreement, in the order of import (what people call "version 2").
+    number: Mapped[int] = mapped_column(Integer)
     effective_from: Mapped[date] = mapped_column(Date)
     source_format: Mapped[str] = mapped_column(String(10))
     source_name: Mapped[str] = mapped_column(Text, default="")

@@ -107,7 +107,9 @@ def import_assortment(
         raise InvalidRequest(f"the catalogue is valid until {parsed.valid_to}, before it would "
                              f"take effect ({start})")
     rows, note = _merged(db, agreement, parsed, start)
-    version = AssortmentVersion(agreement_id=agreement.id, effective_from=start,
+    number = (db.scalar(select(func.max(AssortmentVersion.number))
+                        .where(AssortmentVersion.agreement_id == agreement.id)) or 0) + 1
+    version = AssortmentVersion(agreement_id=agreement.id, number=number, effective_from=start,
                                 source_format=parsed.format, source_name=source_name,
                                 row_count=len(rows), note=note)
     db.add(version)

@@ -8,10 +8,13 @@ read even when it breaks BIS rules; the breaks travel as the basket's ``bis_rule
 
 from __future__ import annotations
 
-from punchout.cxml import read_basket_form_fields
+from punchout.cxml import CXMLError, read_basket_form_fields
 from punchout.domain.basket import Basket
 from punchout.formdata import FormBodyError, raw_fields
-from punchout.peppol import cart_to_basket, is_peppol_cart, read_cart
+from punchout.peppol import PeppolError, cart_to_basket, is_peppol_cart, read_cart
+from punchout.persistence.models import PunchoutSession
+from punchout.services.context import Gateway
+from punchout.services.returned import ReturnedBasket, Unreadable
 
 PEPPOL_FIELDS = ("peppol-base64", "peppol-urlencoded")
 CXML_FIELDS = ("cxml-base64", "cxml-urlencoded")
@@ -46,3 +49,27 @@ def cart_xml(body: bytes, content_type: str | None) -> bytes | None:
 def read_peppol_basket(xml: bytes, *, max_bytes: int) -> Basket:
     """The domain basket of a cart; raises :class:`~punchout.peppol.PeppolError`."""
     return cart_to_basket(read_cart(xml, max_bytes=max_bytes))
+
+
+def carries_cart(body: bytes, content_type: str | None) -> bool:
+    """Whether a return carries a Peppol cart (also one whose ``peppol-*`` field is broken:
+    the Peppol reader then says what is wrong with it)."""
+    try:
+        return cart_xml(body, content_type) is not None
+    except ValueError:
+        return True
+
+
+def read_return(gw: Gateway, session: PunchoutSession, body: bytes,
+                content_type: str | None) -> ReturnedBasket:
+    """The basket of a Peppol Punch Out 3 return; its trust comes from the session token (a
+    cart carries no BuyerCookie), as for OCI."""
+    try:
+        cart = cart_xml(body, content_type)
+        if cart is None:
+            raise Unreadable("no Peppol Punch Out 3 cart: expected a UBL Catalogue as the body "
+                             "or in a peppol-base64/peppol-urlencoded form field")
+        basket = read_peppol_basket(cart, max_bytes=gw.settings.max_body)
+    except (CXMLError, PeppolError) as exc:
+        raise Unreadable(str(exc)) from None
+    return ReturnedBasket(basket, cancelled=basket.is_empty)

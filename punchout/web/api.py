@@ -7,11 +7,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, jsonify, request
-from sqlalchemy import select
 
 from punchout.errors import ErrorCode, InvalidRequest, NotFound, ServiceError, Unprocessable
-from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
-from punchout.services import accounts, basket_check, lifecycle, punchout_flow, requisitions
+from punchout.persistence.models import ApiToken, Decision, Organisation, Role
+from punchout.persistence.types import utcnow
+from punchout.services import (
+    accounts,
+    agreements,
+    basket_check,
+    lifecycle,
+    punchout_flow,
+    requisitions,
+)
 from punchout.services.basket_input import BasketUnreadable
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
@@ -74,6 +81,28 @@ def _opt_str(data: dict[str, Any], key: str) -> str | None:
     return value
 
 
+@bp.get("/statistics")
+@token_required
+def statistics():
+    """DESIGN.md's statistics, locale-free: decimal strings, codes, ISO dates."""
+    from flask import Response
+
+    from punchout.services.statistics import compute, parse_query, to_csv
+
+    settings = gateway().settings
+    today = agreements.local_day(utcnow(), settings.tz)
+    period, by = parse_query(request.args.get("from"), request.args.get("to"),
+                             request.args.get("by"), today)
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise InvalidRequest(f"format must be json or csv, not {fmt!r}")
+    stats = compute(get_db(), g.api_org_id, period, by, settings.tz)
+    if fmt == "csv":
+        return Response(to_csv(stats), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="statistics-{by.value}.csv"'})
+    return jsonify(stats.as_dict())
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(spec())
@@ -115,18 +144,14 @@ def create_session():
 @bp.get("/punchout/sessions")
 @token_required
 def list_sessions():
-    rows = get_db().scalars(select(PunchoutSession)
-                            .where(PunchoutSession.organisation_id == g.api_org_id)
-                            .order_by(PunchoutSession.id.desc()).limit(200))
+    rows = punchout_flow.recent_sessions(get_db(), g.api_org_id)
     return jsonify({"sessions": [punchout_flow.session_dict(s) for s in rows]})
 
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @token_required
 def get_session(session_id: int):
-    session = get_db().get(PunchoutSession, session_id)
-    if session is None or session.organisation_id != g.api_org_id:
-        raise NotFound(f"punch-out session {session_id} not found")
+    session = punchout_flow.get_session(get_db(), g.api_org_id, session_id)
     return jsonify(punchout_flow.session_dict(session))
 
 

@@ -12,7 +12,7 @@ from punchout.web.security import LOGIN_FAILURES, failed_login, limiter, login_a
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and \
@@ -37,7 +37,7 @@ def login():
         # (a value planted before the login must not be valid after it).
         session.clear()
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")), code=303)
+        return redirect(safe_next(request.args.get("next")), code=303)
     return render_template("login.html", email="")
 
 

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from punchout.errors import InvalidRequest, ServiceError
-from punchout.persistence.models import Decision, PunchoutSession, Role, Supplier
+from punchout.errors import InvalidRequest, NotFound, ServiceError
+from punchout.persistence.models import (
+    Decision,
+    Requisition,
+    Role,
+)
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, form_id, gateway, get_db
+from punchout.web.i18n import event_text, next_step
 
 bp = Blueprint("buyer", __name__)
 
@@ -28,6 +35,8 @@ def home():
     """The approver's home is the approval queue; the buyer's, the suppliers to shop at."""
     if not current_user.has_role(Role.BUYER) and Role.SUPPLIER.value in current_user.role_set:
         return redirect(url_for("certification.index"))
+    if not current_user.has_role(Role.BUYER) and current_user.has_role(Role.PROCUREMENT):
+        return redirect(url_for("statistics.page"))
     if current_user.has_role(Role.APPROVER) and Role.APPROVER.value in current_user.role_set:
         return approvals()
     return suppliers_page()
@@ -47,11 +56,73 @@ def suppliers_page():
     )
 
 
+def history_in_words(req: Requisition) -> list[dict[str, object]]:
+    """The requisition's history as sentences with who acted, and the person's own note (the
+    service's own notes only repeat the state or list decisions, which are put in words)."""
+    names = accounts.display_names(get_db(), {e.user_id for e in req.events if e.user_id})
+    rows = []
+    for event in req.events:
+        who = gettext("someone")
+        if event.user_id is not None:
+            who = names.get(event.user_id, who)
+        elif event.to_status in ("ordering", "ordered", "order_failed"):
+            who = gettext("the gateway")
+        note = (event.note or "").strip()
+        if event.from_status == event.to_status and note.startswith("decided:"):
+            decided = dict(re.findall(r"line (\d+) (accepted|refused)", note))
+            text = gettext("%(who)s decided flagged lines", who=who) + _decisions_in_words(
+                [n for n, d in decided.items() if d == "accepted"],
+                [n for n, d in decided.items() if d == "refused"])
+            note = ""
+        elif event.from_status == event.to_status and note.startswith("lines replaced"):
+            text = gettext("%(who)s replaced the lines with a new basket from the shop", who=who)
+            note = ""
+        else:
+            text = event_text(event.to_status, who)
+            if event.to_status == "approved":
+                text += _decisions_in_words(
+                    [str(ln.line_no) for ln in req.lines if ln.approval == "accepted"],
+                    [str(ln.line_no) for ln in req.lines if ln.approval == "refused"])
+        if note.split(";")[0].strip().lower().startswith((
+                event.to_status, "submitted", "approved", "rejected", "cancelled",
+                "created from", "updated from")):
+            note = ""
+        rows.append({"at": event.created_at, "text": text, "note": note})
+    return rows
+
+
+def _decisions_in_words(accepted: list[str], refused: list[str]) -> str:
+    parts = []
+    if accepted:
+        parts.append(ngettext("accepted line %(lines)s", "accepted lines %(lines)s",
+                              len(accepted), lines=", ".join(accepted)))
+    if refused:
+        parts.append(ngettext("refused line %(lines)s", "refused lines %(lines)s",
+                              len(refused), lines=", ".join(refused)))
+    return (" (" + "; ".join(parts) + ")") if parts else ""
+
+
+def _say_once_after_return(req: Requisition, outcome: str) -> None:
+    """Where a basket return lands (``?returned=created``, a code, never a message): say what
+    happened once. The session remembers it was said, so a reload does not repeat it."""
+    messages = {
+        "created": gettext("Requisition %(id)s was created from the basket.", id=req.id),
+        "updated": gettext("Requisition %(id)s was updated from the basket.", id=req.id),
+        "inspected": gettext("The supplier's shop was closed; nothing was changed."),
+        "cancelled": gettext("The punch-out was cancelled; the draft is unchanged."),
+    }
+    marker = f"{req.id}:{outcome}:{req.updated_at.isoformat()}"
+    said = list(cookie_session.get("said", []))
+    if outcome in messages and marker not in said:
+        flash(messages[outcome], "ok")
+        cookie_session["said"] = [*said[-19:], marker]
+
+
 @bp.get("/approvals")
 @login_required
 def approvals():
     if not current_user.has_role(Role.APPROVER):
-        abort(403, description="Only an approver has an approval queue.")
+        abort(403, description=gettext("Only an approver has an approval queue."))
     queue = requisitions.approval_queue(get_db(), current_user.organisation_id)
     return render_template("approvals.html", queue=queue)
 
@@ -67,12 +138,12 @@ def _visible_requisitions():
 @login_required
 def start():
     if not current_user.has_role(Role.BUYER):
-        abort(403, description="Only buyers can punch out to a supplier.")
+        abort(403, description=gettext("Only buyers can punch out to a supplier."))
     db = get_db()
     supplier_id = form_id(request.form.get("supplier_id"))
-    supplier = db.get(Supplier, supplier_id) if supplier_id else None
-    if supplier is None or supplier.organisation_id != current_user.organisation_id:
-        abort(404, description="That supplier does not exist.")
+    supplier = accounts.supplier_in_org(db, current_user.organisation_id, supplier_id)
+    if supplier is None:
+        abort(404, description=gettext("That supplier does not exist."))
     operation = request.form.get("operation", "create")
     raw_req_id = request.form.get("requisition_id", "")
     req_id = form_id(raw_req_id)
@@ -81,7 +152,7 @@ def start():
     if req_id:
         req = requisitions.get(db, current_user.organisation_id, req_id)
         if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
-            abort(403, description="You can only reopen your own requisitions.")
+            abort(403, description=gettext("You can only reopen your own requisitions."))
     session = punchout_flow.start_session(
         gateway(), db, user=current_user, supplier=supplier, base_url=base_url(),
         operation=operation, requisition_id=req_id,
@@ -109,12 +180,15 @@ def requisition(req_id: int):
 
 def _requisition_page(req, error: str | None = None, status: int = 200):
     data = requisitions.requisition_dict(req)
+    if "returned" in request.args:
+        _say_once_after_return(req, request.args["returned"])
     order = requisitions.order_of(req)
     return render_template("requisition.html", req=req, data=data,
                            order_db_id=order.id if order is not None else None,
                            warnings=json.loads(req.warnings_json or "[]"),
-                           notice=request.args.get("notice"), error=error,
-                           next_step=lifecycle.next_step(req),
+                           error=error, history=history_in_words(req),
+                           next_step=next_step(req.status, checked=req.agreement_id is not None,
+                                               undecided=len(lifecycle.undecided_lines(req))),
                            is_approver=current_user.has_role(Role.APPROVER)
                            and req.user_id != current_user.id), status
 
@@ -129,16 +203,18 @@ def _act(req, action, notice: str):
     except ServiceError as exc:
         db.rollback()
         return _requisition_page(req, error=exc.message, status=exc.http_status)
-    return redirect(url_for("buyer.requisition", req_id=req.id, notice=notice), code=303)
+    flash(notice, "ok")
+    return redirect(url_for("buyer.requisition", req_id=req.id), code=303)
 
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @login_required
 def session_page(session_id: int):
     db = get_db()
-    session = db.scalar(select(PunchoutSession).where(
-        PunchoutSession.id == session_id,
-        PunchoutSession.organisation_id == current_user.organisation_id))
+    try:
+        session = punchout_flow.get_session(db, current_user.organisation_id, session_id)
+    except NotFound:
+        session = None
     if session is None or (session.user_id != current_user.id
                            and not current_user.has_role(Role.APPROVER)):
         abort(404, description=f"punch-out session {session_id} not found")
@@ -157,7 +233,7 @@ def _own_or_approver(req_id: int):
 def submit(req_id: int):
     req = _own_or_approver(req_id)
     actor = lifecycle.Actor.of_user(current_user)
-    return _act(req, lambda: lifecycle.submit(req, actor), "Submitted for approval.")
+    return _act(req, lambda: lifecycle.submit(req, actor), gettext("Submitted for approval."))
 
 
 @bp.post("/requisitions/<int:req_id>/cancel")
@@ -165,7 +241,7 @@ def submit(req_id: int):
 def cancel(req_id: int):
     req = _own_or_approver(req_id)
     actor = lifecycle.Actor.of_user(current_user)
-    return _act(req, lambda: lifecycle.cancel(req, actor), "Cancelled.")
+    return _act(req, lambda: lifecycle.cancel(req, actor), gettext("Cancelled."))
 
 
 @bp.post("/requisitions/<int:req_id>/delivery")
@@ -176,7 +252,7 @@ def delivery(req_id: int):
                                      for name in requisitions.DELIVERY_FIELDS}
     return _act(req, lambda: requisitions.update_delivery(req, values,
                                                           user_id=current_user.id),
-                "Delivery details saved.")
+                gettext("Delivery details saved."))
 
 
 def _form_decisions(req) -> list[lifecycle.LineDecision]:
@@ -218,9 +294,11 @@ def decide(req_id: int):
         if action == "approve":
             lifecycle.approve(get_db(), req, actor, payload_host=_payload_host(), note=note)
 
-    notices = {"reject": "Rejected.", "approve": "Approved: the order is on its way.",
-               "accept_all": "Every flagged line accepted.", "save": "Decisions saved."}
-    return _act(req, run, notices.get(action, "Saved."))
+    notices = {"reject": gettext("Rejected."),
+               "approve": gettext("Approved: the order is on its way."),
+               "accept_all": gettext("Every flagged line accepted."),
+               "save": gettext("Decisions saved.")}
+    return _act(req, run, notices.get(action, gettext("Saved.")))
 
 
 def _payload_host() -> str:

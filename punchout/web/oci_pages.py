@@ -3,13 +3,15 @@ for logged-in users, a line's DETAIL page at the shop and a server-side VALIDATE
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from punchout.domain.money import to_ore
 from punchout.persistence.models import Role
 from punchout.services import oci_flow, requisitions
 from punchout.web.db import base_url, gateway, get_db
+from punchout.web.i18n import money
 
 bp = Blueprint("oci", __name__)
 
@@ -62,10 +64,14 @@ def validate(req_id: int, line_no: int):
     per_unit = current.unit_price / current.price_basis
     was = line.unit_price / (line.price_basis_quantity or 1)
     if per_unit == was:
-        notice = (f"Line {line_no}: the shop's current price for {line.supplier_part_id} is "
-                  f"still {to_ore(per_unit)} {current.currency}.")
+        notice = gettext("Line %(line)s: the shop's current price for %(part)s is still "
+                         "%(price)s.", line=line_no, part=line.supplier_part_id,
+                         price=money(to_ore(per_unit), current.currency))
     else:
-        notice = (f"Line {line_no}: the shop's current price for {line.supplier_part_id} is "
-                  f"{to_ore(per_unit)} {current.currency} (the basket said {to_ore(was)} "
-                  f"{line.currency}).")
-    return redirect(url_for("buyer.requisition", req_id=req.id, notice=notice), code=303)
+        notice = gettext("Line %(line)s: the shop's current price for %(part)s is %(price)s "
+                         "(the basket said %(was)s).", line=line_no,
+                         part=line.supplier_part_id,
+                         price=money(to_ore(per_unit), current.currency),
+                         was=money(to_ore(was), line.currency))
+    flash(notice, "ok")
+    return redirect(url_for("buyer.requisition", req_id=req.id), code=303)

@@ -169,6 +169,28 @@ def spec() -> dict[str, Any]:
                     "400": _err("unreadable basket, or no agreement named"), **common,
                     "413": _err("body over PUNCHOUT_MAX_BODY"),
                     "422": _err("unknown agreement")}}},
+            "/statistics": {"get": {
+                "summary": "What was requested, ordered and ordered on agreement (avtalstrohet) "
+                           "over the requisitions whose basket came back in the period",
+                "parameters": [
+                    {"name": "from", "in": "query", "schema": {"type": "string",
+                                                                "format": "date"},
+                     "description": "first day (default: 1 January this year)"},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
+                     "description": "last day, inclusive (default: 31 December this year)"},
+                    {"name": "by", "in": "query", "schema": {
+                        "type": "string", "enum": ["supplier", "agreement", "unspsc", "month"],
+                        "default": "supplier"}},
+                    {"name": "format", "in": "query", "schema": {
+                        "type": "string", "enum": ["json", "csv"], "default": "json"}}],
+                "responses": {"200": {"description": "rows per key and the total; amounts as "
+                                                     "decimal strings, avtalstrohet 0..1 or null",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object",
+                                          "required": ["from", "to", "by", "currency", "rows",
+                                                       "total"]}},
+                                                  "text/csv": {"schema": {"type": "string"}}}},
+                              **common}}},
             "/requisitions": {"get": {"summary": "Requisitions of the token's organisation",
                                       "responses": {"200": {"description": "list"}, **common}}},
             **{f"/requisitions/{{id}}/{action}": {"post": {

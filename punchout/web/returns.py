@@ -81,8 +81,10 @@ def basket_return(token: str):
     target = punchout_flow.redirect_target(result.session, result.outcome, result.requisition_id)
     if target is None:
         if result.requisition_id is not None:
+            # The browser arrives here cross-site, without the login cookie: a flash would
+            # land in a new, logged-out session. The next (same-site) GET shows it instead.
             target = url_for("buyer.requisition", req_id=result.requisition_id,
-                             notice=result.message)
+                             returned=result.outcome)
         else:
             target = url_for("buyer.session_page", session_id=result.session.id)
     return redirect(target, code=303)

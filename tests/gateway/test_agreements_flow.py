@@ -54,7 +54,7 @@ def test_punchout_requisition_shows_each_lines_verdict(app, client, seeded, shop
     assert data["lines"][0]["assortment_version"] is not None
     login(client, BUYER_EMAIL, BUYER_PASSWORD)
     page = client.get(f"/requisitions/{req_id}").get_data(as_text=True)
-    assert "2 of 3 line(s) refused" in page
+    assert "2 of 3 lines refused" in page
     assert "KG-1002 is not in the agreed assortment" in page
     assert "205.00 SEK is above the agreed 200.00 SEK" in page
 

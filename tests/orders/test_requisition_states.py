@@ -150,7 +150,7 @@ def test_pages_transitions_by_role(app, gateway, people):
     r = _post(buyer, f"{page}/submit", page)
     assert r.status_code == 303
     text = buyer.get(page).get_data(as_text=True)
-    assert "submitted" in text and "Waiting for an approver: 2 flagged line(s)" in text
+    assert "submitted" in text and "Waiting for an approver: 2 flagged lines" in text
     assert "Approve" not in text  # no approval form for the buyer
     assert _post(buyer, f"{page}/decide", page, action="approve").status_code == 403
 
@@ -167,7 +167,7 @@ def test_pages_transitions_by_role(app, gateway, people):
                                                                  "note-2": "ok this time"})
     assert r.status_code == 303
     text = approver.get(page).get_data(as_text=True)
-    assert "1 line(s) need an approver" in text and "✓ accepted by olle.approver" in text
+    assert "1 line needs an approver" in text and "✓ accepted by olle.approver" in text
     r = _post(approver, f"{page}/decide", page, action="approve", **{"line-3": "refuse"})
     assert r.status_code == 303
     text = buyer.get(page).get_data(as_text=True)
@@ -217,3 +217,19 @@ def test_delivery_details_editable_while_draft(app, gateway, people):
     assert _post(buyer, f"{page}/delivery", page, delivery_country="Sverige").status_code == 400
     _post(buyer, f"{page}/submit", page)
     assert _post(buyer, f"{page}/delivery", page, cost_centre="X").status_code == 409
+
+
+def test_pages_reject_by_an_approver_only(app, gateway, people):
+    req_id = make_requisition(gateway, [Line("KG-1", "1", "1.00")], status="submitted")
+    page = f"/requisitions/{req_id}"
+    buyer = app.test_client()
+    login(buyer)
+    assert _post(buyer, f"{page}/decide", page, action="reject").status_code == 403
+    approver = app.test_client()
+    login(approver, APPROVER, PASSWORD)
+    r = _post(approver, f"{page}/decide", page, action="reject", note="buy it in January")
+    assert r.status_code == 303
+    text = buyer.get(page).get_data(as_text=True)
+    assert "rejected" in text and "buy it in January" in text
+    assert "Rejected by the approver" in text  # what happens next, for the buyer
+    assert _post(approver, f"{page}/decide", page, action="approve").status_code == 409

@@ -31,6 +31,7 @@ def test_demo_round_trip_over_http(tmp_path: Path):
     try:
         wait_until_serving(f"{base}/healthz", timeout=60)
         browser = requests.Session()  # holds cookies per host, like a browser
+        browser.headers["Accept-Language"] = "en"  # the demo speaks Swedish unless asked
         page = browser.get(f"{base}/login")
         r = browser.post(f"{base}/login", data={"email": "buyer@demo.example",
                                                 "password": "demo-buyer",
@@ -118,12 +119,14 @@ def _submit_decide_approve_and_see_the_order_arrive(base: str, shop_base: str,
     the OrderRequest and the mock shop lists it within seconds."""
     req_id = int(re.search(r"/requisitions/(\d+)", req_page.url).group(1))
     buyer = requests.Session()
+    buyer.headers["Accept-Language"] = "en"
     _login(buyer, base, "buyer@demo.example", "demo-buyer")
     page = buyer.get(f"{base}/requisitions/{req_id}")
     r = buyer.post(f"{base}/requisitions/{req_id}/submit",
                    data={"csrf_token": csrf_from(page.text)})
     assert r.status_code == 200 and "submitted" in r.text
     approver = requests.Session()
+    approver.headers["Accept-Language"] = "en"
     home = _login(approver, base, "approver@demo.example", "demo-approver")
     assert "Waiting for your approval" in home.text and f">{req_id}</a>" in home.text
     page = approver.get(f"{base}/requisitions/{req_id}")
@@ -161,11 +164,13 @@ def _oci_order_goes_out_by_email(base: str, shop_base: str, fields: dict[str, st
     assert back.status_code == 303
     req_id = int(re.search(r"/requisitions/(\d+)", back.headers["Location"]).group(1))
     buyer = requests.Session()
+    buyer.headers["Accept-Language"] = "en"
     _login(buyer, base, "buyer@demo.example", "demo-buyer")
     page = buyer.get(f"{base}/requisitions/{req_id}")
     assert buyer.post(f"{base}/requisitions/{req_id}/submit",
                       data={"csrf_token": csrf_from(page.text)}).ok
     approver = requests.Session()
+    approver.headers["Accept-Language"] = "en"
     _login(approver, base, "approver@demo.example", "demo-approver")
     page = approver.get(f"{base}/requisitions/{req_id}")
     r = approver.post(f"{base}/requisitions/{req_id}/decide", data={
@@ -190,11 +195,13 @@ def _peppol_order_lands_in_the_outbox(base: str, req_page: requests.Response,
     document, in the outbox the access point reads."""
     req_id = int(re.search(r"/requisitions/(\d+)", req_page.url).group(1))
     buyer = requests.Session()
+    buyer.headers["Accept-Language"] = "en"
     _login(buyer, base, "buyer@demo.example", "demo-buyer")
     page = buyer.get(f"{base}/requisitions/{req_id}")
     assert buyer.post(f"{base}/requisitions/{req_id}/submit",
                       data={"csrf_token": csrf_from(page.text)}).ok
     approver = requests.Session()
+    approver.headers["Accept-Language"] = "en"
     _login(approver, base, "approver@demo.example", "demo-approver")
     page = approver.get(f"{base}/requisitions/{req_id}")
     r = approver.post(f"{base}/requisitions/{req_id}/decide", data={

@@ -2,7 +2,7 @@
 line, kept as received so that an edit re-punch-out sends them back exactly
 
 Revision ID: 0007_peppol
-Revises: 0009_structure
+Revises: 0008_ui
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_peppol"
-down_revision = "0009_structure"
+down_revision = "0008_ui"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,91 @@
+"""What the real-browser tests share: where Debian's Chromium is, the demo servers on free
+ports, screenshots into test-artifacts/, and the axe-core scan."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from testkit.constants import REPO
+from testkit.servers import free_port, wait_until_serving
+
+CHROMIUM = Path(os.environ.get("PUNCHOUT_CHROMIUM", "/usr/lib/chromium/chromium"))
+CHROMIUM_MISSING = (f"Chromium not found at {CHROMIUM}: install Debian's package "
+                    "('apt-get install -y chromium'; .ci/run does) or set PUNCHOUT_CHROMIUM")
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+PHONE = {"width": 390, "height": 844}
+
+
+def launch_args() -> dict[str, object]:
+    """Debian's Chromium, not Playwright's download (which cannot be fetched here); as root,
+    Chromium needs --no-sandbox."""
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    return {"executable_path": str(CHROMIUM), "args": args}
+
+
+@dataclass(frozen=True)
+class Demo:
+    gateway: str
+    shop: str
+
+
+@contextmanager
+def demo_servers(folder: Path) -> Iterator[Demo]:
+    """``punchout demo`` for real, on free ports, with its own database in ``folder``."""
+    port, shop_port = free_port(), free_port()
+    exe = Path(sys.executable).parent / "punchout"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")}
+    env["PUNCHOUT_DATABASE_URL"] = f"sqlite:///{folder}/instance/punchout.db"
+    proc = subprocess.Popen([str(exe), "demo", "--port", str(port), "--shop-port",
+                             str(shop_port)], cwd=folder, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    gateway = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{gateway}/healthz", timeout=60)
+        yield Demo(gateway, f"http://localhost:{shop_port}")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
+class Steps:
+    """Numbered full-page screenshots of every step of a test."""
+
+    def __init__(self, name: str) -> None:
+        self.folder = ARTIFACTS / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self.count = 0
+
+    def shot(self, page, what: str) -> None:  # type: ignore[no-untyped-def]
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{what}.png"), full_page=True)
+
+
+def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical violations on the page. The script is injected by the
+    test through the DevTools protocol, not by the page, so the page's CSP stays as it is."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:3])
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def horizontal_overflow(page) -> int:  # type: ignore[no-untyped-def]
+    """How many CSS pixels the page is wider than the viewport (0: no sideways scrolling)."""
+    return int(page.evaluate(
+        "document.documentElement.scrollWidth - window.innerWidth"))
