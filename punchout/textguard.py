@@ -21,6 +21,8 @@ import json
 import re
 from typing import Any
 
+from punchout.errors import InvalidInput
+
 #: NUL and the surrogate code points: what neither the databases nor UTF-8 can hold.
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")
 
@@ -28,8 +30,10 @@ _UNSAFE = re.compile("[\x00\ud800-\udfff]")
 MAX_JSON_DEPTH = 32
 
 
-class UnsafeText(ValueError):
+class UnsafeText(InvalidInput):
     """Text from outside holds a character the gateway does not store; the message says where."""
+
+    spec = "punchout.textguard (NUL and lone surrogates)"
 
 
 def unsafe_reason(value: str) -> str | None:
@@ -59,8 +63,10 @@ def scrub_text(value: str) -> tuple[str, str | None]:
     return _UNSAFE.sub("", value), reason
 
 
-class JsonInputError(ValueError):
+class JsonInputError(InvalidInput):
     """A JSON body that is not valid, nests too deep or holds unsafe text."""
+
+    spec = "RFC 8259 and punchout.textguard"
 
 
 def load_json(data: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:

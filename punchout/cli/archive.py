@@ -4,7 +4,7 @@ and its retention."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
 
@@ -30,14 +30,17 @@ def reprocess(message_id: int) -> None:
 
 @archive.command("sweep")
 @click.option("--reprocess", "run", is_flag=True, help="also reprocess what is listed")
-def sweep(run: bool) -> None:
+@click.option("--older-than", "older_than", type=click.IntRange(0, 10**7), default=300,
+              show_default=True, help="seconds since arrival before a row counts as left")
+def sweep(run: bool, older_than: int) -> None:
     """List baskets left at "received" and mark sessions that never got a start URL failed."""
     from punchout.errors import ServiceError
     from punchout.services import archive as archive_service
     from punchout.services import punchout_flow
 
     with session() as (gw, db):
-        found = archive_service.sweep(db, now=utcnow())
+        found = archive_service.sweep(db, now=utcnow(),
+                                      stale_after=timedelta(seconds=older_than))
         for message in found.unprocessed:
             since = f"{message.created_at:%Y-%m-%d %H:%M}"
             line = (f"message {message.id}: basket of {message.size} bytes for session "

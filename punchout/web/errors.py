@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        if database_went_away(exc):
             return database_unavailable(exc)
         _discard_db()
         log.exception("unhandled error on %s %s", request.method, mask_tokens(request.path))
@@ -105,6 +105,19 @@ def init_app(app: Flask) -> None:
                               gettext("The gateway hit an unexpected error. It was logged; try "
                                       "again or contact the administrator."),
                               title="Internal error")
+
+
+#: Driver errors that mean the connection or the server is gone. They reach us unwrapped from
+#: code that uses the driver directly (the COPY of punchout/persistence/bulk.py).
+_DRIVER_MODULES = ("psycopg", "sqlite3")
+_DRIVER_ERRORS = ("OperationalError", "InterfaceError")
+
+
+def database_went_away(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return any(cls.__name__ in _DRIVER_ERRORS and cls.__module__.split(".")[0] in _DRIVER_MODULES
+               for cls in type(exc).__mro__)
 
 
 def _discard_db() -> None:

@@ -63,3 +63,18 @@ def test_connections_cut_by_the_server_are_replaced(app, seeded, gateway):
                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     statuses = [client.get("/api/v1/requisitions", headers=api).status_code for _ in range(3)]
     assert set(statuses) <= {200, 503} and statuses[-1] == 200, statuses
+
+
+def test_a_driver_error_raised_outside_sqlalchemy_is_a_503_too(app, seeded, monkeypatch):
+    """The COPY helper talks to the driver directly: its OperationalError arrives unwrapped."""
+    import sqlite3
+
+    from punchout.web import api
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise sqlite3.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(api.requisitions, "list_for", broken)
+    r = app.test_client().get("/api/v1/requisitions",
+                              headers={"Authorization": f"Bearer {seeded['token']}"})
+    assert r.status_code == 503 and r.get_json()["error"] == "unavailable"
