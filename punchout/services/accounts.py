@@ -246,3 +246,21 @@ def oci_settings(box: SecretBox, supplier: Supplier) -> tuple[str, dict[str, str
     params = json.loads(box.decrypt(encrypted)) if encrypted else {}
     return (stored.get("oci_method", "post"), params, stored.get("oci_charset", "cp1252"),
             stored.get("oci_version", "4.0"))
+
+
+def supplier_in_org(db: Session, organisation_id: int, supplier_id: int | None) -> Supplier | None:
+    """The organisation's supplier connection with this id, or None (never another's)."""
+    supplier = db.get(Supplier, supplier_id) if supplier_id else None
+    if supplier is None or supplier.organisation_id != organisation_id:
+        return None
+    return supplier
+
+
+def display_names(db: Session, user_ids: set[int]) -> dict[int, str]:
+    """``{user id: name, else e-mail}`` for the users that still exist."""
+    names: dict[int, str] = {}
+    for user_id in user_ids:
+        user = db.get(User, user_id)
+        if user is not None:
+            names[user_id] = user.name or user.email
+    return names

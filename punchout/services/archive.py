@@ -41,10 +41,27 @@ def archive(
     size: int | None = None,
     truncated: bool = False,
 ) -> int:
-    """Store one message and commit at once. Returns its id.
+    """Store one message and commit at once (its own transaction). Returns its id.
 
     A Core INSERT on the session's connection, not an ORM object: a punch-out start archives
     twice and records an outcome once, and the ORM unit of work cost more than the INSERT."""
+    with session_factory() as db:
+        message_id = add(db, direction=direction, protocol=protocol, kind=kind, body=body,
+                         organisation_id=organisation_id, session_id=session_id,
+                         content_type=content_type, http_status=http_status,
+                         remote_addr=remote_addr, outcome=outcome, error=error, note=note,
+                         size=size, truncated=truncated)
+        db.commit()
+        return message_id
+
+
+def add(db: Session, *, direction: str, protocol: str, kind: str, body: bytes,
+        organisation_id: int | None = None, session_id: int | None = None,
+        content_type: str | None = None, http_status: int | None = None,
+        remote_addr: str | None = None, outcome: str = "received", error: str | None = None,
+        note: str | None = None, size: int | None = None, truncated: bool = False) -> int:
+    """Store one message in the caller's transaction (committed with the rest of its work:
+    a message the gateway sends, or the outcome of one already received)."""
     values = {
         "direction": direction, "protocol": protocol, "kind": kind, "body": bytes(body),
         "size": len(body) if size is None else size, "truncated": truncated,
@@ -53,11 +70,9 @@ def archive(
         "http_status": http_status, "remote_addr": remote_addr, "outcome": outcome,
         "error": error, "note": note,
     }
-    with session_factory() as db:
-        key = db.connection().execute(insert(MESSAGES), values).inserted_primary_key
-        db.commit()
-        assert key is not None
-        return int(key[0])
+    key = db.connection().execute(insert(MESSAGES), values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def record_outcome(
@@ -70,7 +85,18 @@ def record_outcome(
     session_id: int | None = None,
     protocol: str | None = None,
 ) -> None:
-    """Note what became of an archived message (parsed, rejected, duplicate, ...)."""
+    """Note what became of an archived message (parsed, rejected, duplicate, ...), in its own
+    transaction."""
+    with session_factory() as db:
+        mark(db, message_id, outcome=outcome, error=error, organisation_id=organisation_id,
+             session_id=session_id, protocol=protocol)
+        db.commit()
+
+
+def mark(db: Session, message_id: int, *, outcome: str, error: str | None = None,
+         organisation_id: int | None = None, session_id: int | None = None,
+         protocol: str | None = None) -> None:
+    """Like :func:`record_outcome`, in the caller's transaction (one commit per request)."""
     values: dict[str, object] = {"outcome": outcome}
     if error is not None:
         values["error"] = error[:4000]
@@ -80,9 +106,7 @@ def record_outcome(
         values["session_id"] = session_id
     if protocol is not None:
         values["protocol"] = protocol
-    with session_factory() as db:
-        db.connection().execute(update(MESSAGES).where(MESSAGES.c.id == message_id), values)
-        db.commit()
+    db.connection().execute(update(MESSAGES).where(MESSAGES.c.id == message_id), values)
 
 
 #: How much of a post without a valid token is kept, and for how many posts per address and

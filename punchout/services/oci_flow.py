@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -18,12 +19,13 @@ from sqlalchemy.orm import Session
 from punchout.domain.money import decimal_str
 from punchout.errors import Gone, InvalidRequest, SupplierError
 from punchout.net import outbound
-from punchout.oci import OciError, build_call, masked_call, parse_oci_html
+from punchout.oci import OciCall, OciError, build_call, masked_call, parse_oci_body, parse_oci_html
 from punchout.persistence.models import PunchoutSession, SessionStatus, Supplier
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, archive
 from punchout.services.context import Gateway
 from punchout.services.return_link import basket_return_url
+from punchout.services.returned import ReturnedBasket, Unreadable
 from punchout.services.signing import Signer, TokenExpired, TokenInvalid
 
 START_PATH = "/punchout/oci/start/"
@@ -46,29 +48,48 @@ def _call(gw: Gateway, supplier: Supplier, hook_url: str, function: str | None =
                             f"{exc}") from None
 
 
-def _archive_call(gw: Gateway, session: PunchoutSession | None, supplier: Supplier, call,
-                  kind: str, outcome: str = "sent") -> None:
-    # Every configured login/static parameter is masked, whatever the supplier calls it
-    # (KENNUNG, LOGIN_PW, ...): the archive must never hold the supplier's password.
+def _archive_call(gw: Gateway, db: Session | None, session: PunchoutSession | None,
+                  supplier: Supplier, call: OciCall, kind: str) -> None:
+    """Archive the call with every configured login/static parameter masked, whatever the
+    supplier calls it (KENNUNG, LOGIN_PW, ...): the archive never holds the password. In the
+    caller's transaction when ``db`` is given, else in its own."""
     _method, configured, _charset, _version = accounts.oci_settings(gw.box, supplier)
     masked = masked_call(call, secret_names=configured.keys())
     body = masked.url.encode() if masked.method == "get" else masked.encoded_params().encode()
-    archive.archive(gw.session_factory, direction="out", protocol="oci", kind=kind, body=body,
-                    organisation_id=supplier.organisation_id,
-                    session_id=session.id if session else None,
-                    content_type="application/x-www-form-urlencoded", outcome=outcome,
-                    note=f"{masked.method.upper()} {supplier.setup_url}")
+    values: dict[str, Any] = {
+        "direction": "out", "protocol": "oci", "kind": kind, "body": body,
+        "organisation_id": supplier.organisation_id,
+        "session_id": session.id if session else None,
+        "content_type": "application/x-www-form-urlencoded", "outcome": "sent",
+        "note": f"{masked.method.upper()} {supplier.setup_url}"}
+    if db is not None:
+        archive.add(db, **values)
+    else:
+        archive.archive(gw.session_factory, **values)
 
 
 def prepare_start(gw: Gateway, db: Session, session: PunchoutSession, supplier: Supplier, *,
-                  base_url: str, return_token: str) -> None:
-    """Give an OCI session its single-use start page and archive the call it will submit."""
+                  base_url: str, return_token: str) -> str:
+    """The single-use start page of an OCI session (its ``start_url``); the call it will
+    submit is archived in the caller's transaction (nothing is sent from here)."""
     base = base_url.rstrip("/")
     call = _call(gw, supplier, basket_return_url(base, return_token))
-    _archive_call(gw, session, supplier, call, "oci_call")
+    _archive_call(gw, db, session, supplier, call, "oci_call")
     start = _start_signer(gw).dumps({"s": session.id, "r": return_token, "b": base})
-    session.start_url = base + START_PATH + start
-    db.commit()
+    return base + START_PATH + start
+
+
+def read_return(gw: Gateway, session: PunchoutSession, body: bytes,
+                content_type: str | None) -> ReturnedBasket:
+    """The basket of an OCI return (POST body or GET query) in the supplier's charset; codec
+    problems ride on the lines, codec warnings on the basket."""
+    _method, _params, charset, _version = accounts.oci_settings(gw.box, session.supplier)
+    try:
+        parsed = parse_oci_body(body, charset=charset)
+        basket = parsed.to_basket()
+    except OciError as exc:
+        raise Unreadable(str(exc)) from None
+    return ReturnedBasket(basket, cancelled=parsed.is_empty)
 
 
 def open_start_page(gw: Gateway, db: Session, token: str):
@@ -116,7 +137,7 @@ def validate(gw: Gateway, supplier: Supplier, product_id: str, quantity: Decimal
     """Ask the shop server-side for one product's current data (FUNCTION=VALIDATE)."""
     call = _call(gw, supplier, base_url.rstrip("/") + "/", "VALIDATE",
                  {"PRODUCTID": product_id, "QUANTITY": decimal_str(quantity) or "1"})
-    _archive_call(gw, None, supplier, call, "oci_validate")
+    _archive_call(gw, None, None, supplier, call, "oci_validate")
     answer = outbound.browse(call.url, call.method, call.params,
                              allowed_hosts=gw.settings.allowed_supplier_hosts,
                              timeout=gw.settings.supplier_timeout,

@@ -8,36 +8,19 @@ of a session wins by a UNIQUE constraint -> requisition.
 
 from __future__ import annotations
 
-import hmac
-import json
 import secrets
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from punchout.cxml import (
-    CXMLError,
-    build_setup_request,
-    new_payload_id,
-    parse_order_message,
-    parse_setup_response,
-    read_basket_form_fields,
-)
-from punchout.cxml.basket import basket_from_order_message
-from punchout.cxml.model import (
-    Contact,
-    Credential,
-    DeploymentMode,
-    Extrinsic,
-    Header,
-    Operation,
-    PunchOutSetupRequest,
-)
-from punchout.domain.basket import Basket
+from punchout.cxml.model import Operation
+from punchout.domain.verdicts import BasketVerdict
 from punchout.errors import (
     Conflict,
     Forbidden,
@@ -49,8 +32,6 @@ from punchout.errors import (
     SupplierError,
     Unprocessable,
 )
-from punchout.formdata import FormBodyError, raw_fields
-from punchout.net import outbound
 from punchout.net.outbound import host_is_listed, strict_http_url
 from punchout.persistence.models import (
     Agreement,
@@ -65,14 +46,11 @@ from punchout.persistence.models import (
     User,
 )
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements, archive, oci_flow, requisitions
+from punchout.services import agreements, archive, cxml_flow, oci_flow, requisitions
 from punchout.services.context import Gateway
-from punchout.services.cxml_basket import items_out_from_lines
 from punchout.services.return_link import basket_return_url
+from punchout.services.returned import ReturnedBasket, Unreadable
 from punchout.services.signing import TokenExpired, TokenInvalid
-
-MASK = "********"
-
 
 # --------------------------------------------------------------------------- start
 
@@ -85,6 +63,19 @@ def _return_url_allowed(gw: Gateway, org: Organisation, url: str) -> bool:
         h.strip().lower() for h in (org.allowed_return_hosts or "").split(",") if h.strip()
     )
     return host_is_listed(parts.hostname, hosts)
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """A start request, checked: what the session will be bound to."""
+
+    organisation: Organisation
+    user: User
+    supplier: Supplier
+    operation: Operation
+    earlier: Requisition | None
+    agreement: Agreement | None
+    return_url: str | None
 
 
 def start_session(
@@ -102,12 +93,43 @@ def start_session(
 ) -> PunchoutSession:
     """Open a punch-out session with the supplier and return it with its ``start_url``.
 
-    Raises SupplierError (the session is then ``failed`` with the reason) or a client error.
+    The generic part is here (checks, agreement binding, session row, return token); what a
+    protocol sends is in its starter (:data:`STARTERS`). Raises SupplierError (the session is
+    then ``failed`` with the reason) or a client error.
     """
+    starter = STARTERS.get(supplier.protocol)
+    if starter is None:
+        raise Unprocessable(f"supplier {supplier.name!r} uses {supplier.protocol}, which this "
+                            "gateway cannot start")
+    request = check_start(gw, db, user=user, supplier=supplier, operation=operation,
+                          requisition_id=requisition_id, return_url=return_url,
+                          agreement=agreement)
+    session = _new_session(gw, db, request)
+    token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
+    starter(gw, db, session, request, base_url, token)
+    return session
+
+
+def check_start(gw: Gateway, db: Session, *, user: User, supplier: Supplier, operation: str,
+                requisition_id: int | None, return_url: str | None,
+                agreement: str | None) -> StartRequest:
+    """Every client error of a start, before anything is written."""
     org = db.get(Organisation, user.organisation_id)
     assert org is not None
     if supplier.organisation_id != org.id:
         raise NotFound(f"supplier {supplier.name!r} not found")
+    op = _operation(operation)
+    if return_url is not None and not _return_url_allowed(gw, org, return_url):
+        raise Unprocessable(
+            f"return_url {return_url!r} is not on a host this organisation allows "
+            "(PUNCHOUT_ALLOWED_RETURN_HOSTS)"
+        )
+    earlier = _earlier_requisition(db, org, supplier, op, requisition_id)
+    bound = _bound_agreement(gw, db, supplier, op, earlier, agreement)
+    return StartRequest(org, user, supplier, op, earlier, bound, return_url)
+
+
+def _operation(operation: str) -> Operation:
     try:
         op = Operation(operation)
     except ValueError:
@@ -116,136 +138,117 @@ def start_session(
         ) from None
     if op is Operation.SOURCE:
         raise InvalidRequest("operation 'source' is not supported")
-    if supplier.protocol not in ("cxml", "oci"):
-        raise Unprocessable(f"supplier {supplier.name!r} uses {supplier.protocol}, which this "
-                            "gateway cannot start")
-    if return_url is not None and not _return_url_allowed(gw, org, return_url):
-        raise Unprocessable(
-            f"return_url {return_url!r} is not on a host this organisation allows "
-            "(PUNCHOUT_ALLOWED_RETURN_HOSTS)"
-        )
-    earlier: Requisition | None = None
+    return op
+
+
+def _earlier_requisition(db: Session, org: Organisation, supplier: Supplier, op: Operation,
+                         requisition_id: int | None) -> Requisition | None:
+    """The requisition an edit or inspect session re-opens (None for create)."""
     if op is Operation.CREATE:
         if requisition_id is not None:
             raise InvalidRequest("a create session takes no requisition; use edit or inspect")
-    else:
-        if requisition_id is None:
-            raise InvalidRequest(f"an {op.value} session needs the requisition to {op.value}")
-        earlier = requisitions.get(db, org.id, requisition_id)
-        if earlier.supplier_id != supplier.id:
-            raise Unprocessable(f"requisition {earlier.id} is not from {supplier.name}")
-        allowed = earlier.operation_allowed
-        if op is Operation.EDIT and allowed != "edit":
-            raise Unprocessable(
-                f"the supplier allowed {allowed!r} for requisition {earlier.id}, not edit"
-            )
-        if op is Operation.INSPECT and allowed not in ("edit", "inspect"):
-            raise Unprocessable(
-                f"the supplier allowed {allowed!r} for requisition {earlier.id}, not inspect"
-            )
-        if op is Operation.EDIT and earlier.status != RequisitionStatus.DRAFT.value:
-            raise Conflict(f"requisition {earlier.id} is {earlier.status}; only a draft can be "
-                           "edited", requisition_id=earlier.id)
+        return None
+    if requisition_id is None:
+        raise InvalidRequest(f"an {op.value} session needs the requisition to {op.value}")
+    earlier = requisitions.get(db, org.id, requisition_id)
+    if earlier.supplier_id != supplier.id:
+        raise Unprocessable(f"requisition {earlier.id} is not from {supplier.name}")
+    allowed = earlier.operation_allowed
+    if op is Operation.EDIT and allowed != "edit":
+        raise Unprocessable(
+            f"the supplier allowed {allowed!r} for requisition {earlier.id}, not edit"
+        )
+    if op is Operation.INSPECT and allowed not in ("edit", "inspect"):
+        raise Unprocessable(
+            f"the supplier allowed {allowed!r} for requisition {earlier.id}, not inspect"
+        )
+    if op is Operation.EDIT and earlier.status != RequisitionStatus.DRAFT.value:
+        raise Conflict(f"requisition {earlier.id} is {earlier.status}; only a draft can be "
+                       "edited", requisition_id=earlier.id)
+    return earlier
 
-    now = utcnow()
+
+def _bound_agreement(gw: Gateway, db: Session, supplier: Supplier, op: Operation,
+                     earlier: Requisition | None, reference: str | None) -> Agreement | None:
+    """An edit stays with its requisition's agreement; else the one valid today (or named)."""
     if earlier is not None and earlier.agreement_id is not None:
         bound = db.get(Agreement, earlier.agreement_id)
-        if agreement is not None and bound is not None and bound.reference != agreement:
+        if reference is not None and bound is not None and bound.reference != reference:
             raise Unprocessable(f"requisition {earlier.id} was checked against agreement "
                                 f"{bound.reference}; an {op.value} session stays with it")
-    else:
-        bound = agreements.bind_for_session(db, supplier, agreement,
-                                            agreements.local_day(now, gw.settings.tz))
+        return bound
+    return agreements.bind_for_session(db, supplier, reference,
+                                       agreements.local_day(utcnow(), gw.settings.tz))
+
+
+def _new_session(gw: Gateway, db: Session, request: StartRequest) -> PunchoutSession:
+    """The session row, flushed for its id (committed with what the starter writes)."""
+    now = utcnow()
     session = PunchoutSession(
-        organisation_id=org.id,
-        user_id=user.id,
-        supplier_id=supplier.id,
-        operation=op.value,
+        organisation_id=request.organisation.id,
+        user_id=request.user.id,
+        supplier_id=request.supplier.id,
+        operation=request.operation.value,
         status=SessionStatus.OPEN.value,
         buyer_cookie=secrets.token_hex(16),
-        requisition_id=earlier.id if earlier else None,
-        agreement_id=bound.id if bound else None,
-        return_url=return_url,
+        requisition_id=request.earlier.id if request.earlier else None,
+        agreement_id=request.agreement.id if request.agreement else None,
+        return_url=request.return_url,
         created_at=now,
         expires_at=now + timedelta(seconds=gw.settings.session_ttl),
     )
     db.add(session)
-    db.commit()
-
-    token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
-    form_post_url = basket_return_url(base_url, token)
-    if supplier.protocol == "oci":
-        oci_flow.prepare_start(gw, db, session, supplier, base_url=base_url,
-                               return_token=token)
-        return session
-    secret = gw.box.decrypt(supplier.shared_secret_encrypted) if (
-        supplier.shared_secret_encrypted) else ""
-    request = PunchOutSetupRequest(
-        header=Header(
-            from_=(Credential(supplier.from_domain, supplier.from_identity),),
-            to=(Credential(supplier.to_domain, supplier.to_identity),),
-            sender=Credential(supplier.sender_domain,
-                              supplier.sender_identity or supplier.from_identity, secret),
-            user_agent="punchout gateway 0.1",
-        ),
-        buyer_cookie=session.buyer_cookie,
-        browser_form_post_url=form_post_url,
-        operation=op,
-        extrinsics=(
-            Extrinsic("UserEmail", user.email),
-            Extrinsic("UniqueName", user.email),
-            *( (Extrinsic("UserFullName", user.name),) if user.name else () ),
-            Extrinsic("BusinessUnit", org.name),
-        ),
-        contacts=(Contact(name=user.name or user.email, email=user.email, role="endUser"),),
-        items_out=items_out_from_lines(earlier.lines, _extrinsics_by_line(earlier))
-        if earlier else (),
-        deployment_mode=DeploymentMode(supplier.deployment_mode),
-    )
-    payload_id = new_payload_id()
-    timestamp = now.astimezone(gw.settings.tz).isoformat(timespec="seconds")
-    body = build_setup_request(request, payload_id=payload_id, timestamp=timestamp)
-    masked = build_setup_request(
-        replace(request, header=replace(request.header, sender=replace(
-            request.header.sender, shared_secret=MASK if secret else ""))),
-        payload_id=payload_id, timestamp=timestamp,
-    )
-    archive.archive(gw.session_factory, direction="out", protocol="cxml", kind="setup_request",
-                    body=masked, organisation_id=org.id, session_id=session.id,
-                    content_type="text/xml; charset=UTF-8", outcome="sent",
-                    note=f"to {supplier.setup_url}")
-    try:
-        answer = outbound.post(
-            supplier.setup_url, body, content_type="text/xml; charset=UTF-8",
-            timeout=gw.settings.supplier_timeout,
-            allowed_hosts=gw.settings.allowed_supplier_hosts,
-            max_bytes=gw.settings.max_supplier_response,
-        )
-    except SupplierError as exc:
-        archive.archive(gw.session_factory, direction="in", protocol="cxml",
-                        kind="setup_response", body=b"", organisation_id=org.id,
-                        session_id=session.id, outcome="failed", error=exc.message,
-                        note=f"no answer: {exc.kind}")
-        _fail(db, session, exc.message)
-        raise
-    msg_id = archive.archive(gw.session_factory, direction="in", protocol="cxml",
-                             kind="setup_response", body=answer.body, organisation_id=org.id,
-                             session_id=session.id, content_type=answer.content_type,
-                             http_status=answer.status)
-    try:
-        start_url = _check_setup_answer(gw, supplier, answer)
-    except SupplierError as exc:
-        archive.record_outcome(gw.session_factory, msg_id, outcome="rejected", error=exc.message)
-        _fail(db, session, exc.message)
-        raise
-    archive.record_outcome(gw.session_factory, msg_id, outcome="accepted")
-    session.start_url = start_url
-    db.commit()
+    db.flush()
     return session
 
 
-def _extrinsics_by_line(req: Requisition) -> dict[int, list]:
-    return {line.id: json.loads(line.extrinsics_json or "[]") for line in req.lines}
+def _start_oci(gw: Gateway, db: Session, session: PunchoutSession, request: StartRequest,
+               base_url: str, token: str) -> None:
+    """OCI: nothing is sent server to server; one commit (session, archived call, start
+    page)."""
+    session.start_url = oci_flow.prepare_start(gw, db, session, request.supplier,
+                                               base_url=base_url, return_token=token)
+    db.commit()
+
+
+def _start_cxml(gw: Gateway, db: Session, session: PunchoutSession, request: StartRequest,
+                base_url: str, token: str) -> None:
+    """cXML: three commits. The session with the request it sends, before the call (which may
+    wait for the supplier); the raw answer on its own, before it is parsed; the outcome."""
+    supplier = request.supplier
+    call = cxml_flow.setup_call(gw, session, user=request.user, org=request.organisation,
+                                supplier=supplier, earlier=request.earlier,
+                                form_post_url=basket_return_url(base_url, token))
+    org_id, session_id = session.organisation_id, session.id
+    archive.add(db, direction="out", protocol="cxml", kind="setup_request", body=call.masked,
+                content_type=cxml_flow.CONTENT_TYPE, outcome="sent",
+                note=f"to {supplier.setup_url}", organisation_id=org_id, session_id=session_id)
+    db.commit()
+    try:
+        answer = cxml_flow.send_setup(gw, supplier, call.body)
+    except SupplierError as exc:
+        archive.add(db, direction="in", protocol="cxml", kind="setup_response", body=b"",
+                    outcome="failed", error=exc.message, note=f"no answer: {exc.kind}",
+                    organisation_id=org_id, session_id=session_id)
+        _fail(db, session, exc.message)
+        raise
+    msg_id = archive.archive(gw.session_factory, direction="in", protocol="cxml",
+                             kind="setup_response", body=answer.body,
+                             content_type=answer.content_type, http_status=answer.status,
+                             organisation_id=org_id, session_id=session_id)
+    try:
+        session.start_url = cxml_flow.check_setup_answer(gw, supplier, answer)
+    except SupplierError as exc:
+        archive.mark(db, msg_id, outcome="rejected", error=exc.message)
+        _fail(db, session, exc.message)
+        raise
+    archive.mark(db, msg_id, outcome="accepted")
+    db.commit()
+
+
+#: What each protocol does to start a session (a Peppol Punch Out 3 shop starts like OCI).
+Starter = Callable[[Gateway, Session, PunchoutSession, StartRequest, str, str], None]
+STARTERS: dict[str, Starter] = {"cxml": _start_cxml, "oci": _start_oci}
 
 
 def _fail(db: Session, session: PunchoutSession, reason: str) -> None:
@@ -254,55 +257,24 @@ def _fail(db: Session, session: PunchoutSession, reason: str) -> None:
     db.commit()
 
 
-def _check_setup_answer(gw: Gateway, supplier: Supplier, answer: outbound.HttpAnswer) -> str:
-    if 300 <= answer.status < 400:
-        raise SupplierError("http_status", f"the supplier answered with a redirect (HTTP "
-                            f"{answer.status}); cXML setup calls follow no redirects",
-                            supplier_status=answer.status)
-    if answer.status != 200:
-        raise SupplierError("http_status", f"the supplier answered HTTP {answer.status}",
-                            supplier_status=answer.status)
-    try:
-        response = parse_setup_response(answer.body, max_bytes=gw.settings.max_supplier_response)
-    except CXMLError as exc:
-        where = getattr(exc, "path", None) or ""
-        if "PunchOutSetupResponse" in where or "StartPage" in where:
-            raise SupplierError("no_start_page", "the supplier answered cXML status 200 but "
-                                f"no StartPage URL ({exc})") from None
-        kind = "text/html" in answer.content_type.lower() and "an HTML page" or "no valid cXML"
-        raise SupplierError("garbage", f"the supplier answered with {kind}: {exc}") from None
-    if response.status.code != 200:
-        text = " ".join(p for p in (response.status.text, response.status.message) if p)
-        raise SupplierError("cxml_status",
-                            f"the supplier refused the punch-out with cXML status "
-                            f"{response.status.code}" + (f" ({text})" if text else ""),
-                            supplier_status=response.status.code)
-    url = (response.start_page_url or "").strip()
-    if not url:
-        raise SupplierError("no_start_page", "the supplier's answer has no StartPage URL")
-    parts = strict_http_url(url)
-    if parts is None or not parts.hostname:
-        raise SupplierError("no_start_page",
-                            f"the supplier's StartPage {url!r} is not an absolute http(s) URL "
-                            "with a plain host name")
-    setup_host = urlsplit(supplier.setup_url).hostname or ""
-    if parts.hostname.lower() != setup_host.lower() and not host_is_listed(
-        parts.hostname, gw.settings.allowed_supplier_hosts
-    ):
-        raise SupplierError("no_start_page",
-                            f"the StartPage points to {parts.hostname}, not to the supplier's "
-                            f"host {setup_host}")
-    return url
-
-
 # --------------------------------------------------------------------------- return
+
+
+class ReturnOutcome(StrEnum):
+    """What a returned basket did (stored in the archive and in SessionReturn)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    INSPECTED = "inspected"
+    CANCELLED = "cancelled"
+    DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True)
 class ReturnResult:
     """What the return endpoint tells the browser (or the API)."""
 
-    outcome: str  # created | updated | inspected | cancelled | duplicate
+    outcome: ReturnOutcome
     session: PunchoutSession
     requisition_id: int | None
     message: str
@@ -440,130 +412,141 @@ def reprocess(gw: Gateway, db: Session, message_id: int) -> ReturnResult:
 def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: int,
                     body: bytes, content_type: str | None, too_large: bool, *,
                     received_at: datetime | None = None) -> ReturnResult:
-    """Everything after the archive: the same path for the endpoint and for reprocessing
-    (``received_at``: when the basket arrived, for a reprocessed one)."""
+    """Everything after the archive, in one commit: the same path for the endpoint and for
+    reprocessing (``received_at``: when a reprocessed basket arrived; it is judged as of
+    then). A refusal writes its reason and commits once too."""
     arrived = received_at or utcnow()
-    reject = _rejecter(gw, msg_id, session)
-    if too_large:
-        reject("body too large")
-        raise PayloadTooLarge(
-            f"The basket is larger than this gateway accepts ({gw.settings.max_body} bytes). "
-            "It was recorded; ask the supplier to send fewer lines per basket."
-        )
-
-    existing = first_return(db, session.id)
-    if existing is not None:
-        reject("duplicate", outcome="duplicate")
-        raise Conflict(_duplicate_message(existing), requisition_id=existing.requisition_id)
-    if session.status in (SessionStatus.FAILED.value, SessionStatus.EXPIRED.value):
-        reject(f"session is {session.status}")
-        raise Gone(f"This punch-out session is {session.status}; start a new one.")
-    if arrived > session.expires_at:
-        session.status = SessionStatus.EXPIRED.value
-        db.commit()
-        reject("session expired")
-        raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.")
-
-    basket, cancelled = _read_returned_basket(gw, db, session, body, content_type,
-                                                        reject, msg_id)
-    verdict, version_id = None, None
-    if session.agreement_id is not None and not cancelled:
-        bound = db.get(Agreement, session.agreement_id)
-        assert bound is not None
-        verdict, version_id = agreements.check_basket(
-            db, bound, basket, agreements.local_day(arrived, gw.settings.tz))
-    now = utcnow()
-    requisition_id: int | None = None
-    outcome: str
-    if cancelled:
-        outcome = "cancelled"
-        session.status = SessionStatus.CANCELLED.value
-        requisition_id = session.requisition_id
-    elif session.operation == Operation.INSPECT.value:
-        outcome = "inspected"
-        session.status = SessionStatus.RETURNED.value
-        requisition_id = session.requisition_id
-    elif session.operation == Operation.EDIT.value and session.requisition_id is not None:
-        req = requisitions.get(db, session.organisation_id, session.requisition_id)
-        if req.status != RequisitionStatus.DRAFT.value:
-            reject("requisition no longer a draft")
-            raise Conflict(f"Requisition {req.id} is {req.status} and can no longer be edited.",
-                           requisition_id=req.id)
-        req.agreement_id = session.agreement_id  # a draft made before the agreement existed
-        requisitions.replace_from_basket(db, req, basket, user_id=session.user_id,
-                                         session_id=session.id, verdict=verdict,
-                                         version_id=version_id)
-        outcome, requisition_id = "updated", req.id
-        session.status = SessionStatus.RETURNED.value
-    else:
-        req = requisitions.create_from_basket(
-            db, organisation_id=session.organisation_id, user_id=session.user_id,
-            supplier_id=session.supplier_id, session_id=session.id, basket=basket,
-            verdict=verdict, version_id=version_id, agreement_id=session.agreement_id)
-        db.flush()
-        outcome, requisition_id = "created", req.id
-        session.status = SessionStatus.RETURNED.value
-    session.returned_at = now
+    refuse = _Refuser(db, msg_id, session)
+    _check_session_open(db, session, refuse, gw.settings.max_body if too_large else None,
+                        arrived)
+    returned = _read_basket(gw, db, session, body, content_type, refuse)
+    verdict, version_id = _verdict(gw, db, session, returned, arrived)
+    outcome, requisition_id = _apply(db, session, returned, verdict, version_id, refuse)
+    session.returned_at = utcnow()
     session.error = None
-    # The archived message's outcome goes in the same transaction: one commit, not three.
-    message = db.get(Message, msg_id)
-    assert message is not None
-    message.outcome, message.protocol = outcome, session.supplier.protocol
-    message.organisation_id, message.session_id = session.organisation_id, session.id
+    archive.mark(db, msg_id, outcome=outcome, protocol=session.supplier.protocol,
+                 organisation_id=session.organisation_id, session_id=session.id)
     db.add(SessionReturn(session_id=session.id, message_id=msg_id,
-                         requisition_id=requisition_id, outcome=outcome))
+                         requisition_id=requisition_id, outcome=outcome.value))
     try:
         db.commit()
     except IntegrityError:
         # Another post for the same session won the race: the constraint decided.
         db.rollback()
         existing = first_return(db, session.id)
-        reject("duplicate", outcome="duplicate")
+        refuse("duplicate", outcome=ReturnOutcome.DUPLICATE)
         raise Conflict(_duplicate_message(existing),
                        requisition_id=existing.requisition_id if existing else None) from None
-    messages = {
-        "created": f"Requisition {requisition_id} was created from the basket.",
-        "updated": f"Requisition {requisition_id} was updated from the basket.",
-        "inspected": "The supplier's shop was closed; nothing was changed.",
-        "cancelled": "The punch-out was cancelled; no requisition was created."
-        if requisition_id is None else "The punch-out was cancelled; the draft is unchanged.",
-    }
-    return ReturnResult(outcome, session, requisition_id, messages[outcome])
+    return ReturnResult(outcome, session, requisition_id, _message(outcome, requisition_id))
 
 
-def _read_returned_basket(
-    gw: Gateway, db: Session, session: PunchoutSession, body: bytes, content_type: str | None,
-    reject, msg_id: int,
-) -> tuple[Basket, bool]:
-    """(basket, cancelled?) from a cXML or OCI return."""
-    from punchout.oci import OciError, parse_oci_body
+class _Refuser:
+    """Records why a returned basket was refused, with the session's own changes, in one
+    commit."""
 
-    def unreadable(exc: Exception) -> InvalidRequest:
-        reject(str(exc))
-        session.error = f"unreadable basket: {exc}"
-        db.commit()
-        return InvalidRequest(f"The supplier's basket could not be read: {exc}")
+    def __init__(self, db: Session, msg_id: int, session: PunchoutSession) -> None:
+        self.db, self.msg_id, self.session = db, msg_id, session
 
-    if session.supplier.protocol == "oci":
-        _method, _params, charset, _version = accounts.oci_settings(gw.box, session.supplier)
-        try:
-            parsed = parse_oci_body(body, charset=charset)
-            basket = parsed.to_basket()
-        except OciError as exc:
-            raise unreadable(exc) from None
-        return basket, parsed.is_empty
+    def __call__(self, error: str, outcome: str = "rejected") -> None:
+        archive.mark(self.db, self.msg_id, outcome=outcome, error=error,
+                     organisation_id=self.session.organisation_id, session_id=self.session.id,
+                     protocol=self.session.supplier.protocol)
+        self.db.commit()
+
+
+def _check_session_open(db: Session, session: PunchoutSession, refuse: _Refuser,
+                        too_large_limit: int | None, arrived: datetime) -> None:
+    """Refuse a basket that is too large, late, or not the session's first."""
+    if too_large_limit is not None:
+        refuse("body too large")
+        raise PayloadTooLarge(
+            f"The basket is larger than this gateway accepts ({too_large_limit} bytes). "
+            "It was recorded; ask the supplier to send fewer lines per basket."
+        )
+    existing = first_return(db, session.id)
+    if existing is not None:
+        refuse("duplicate", outcome=ReturnOutcome.DUPLICATE)
+        raise Conflict(_duplicate_message(existing), requisition_id=existing.requisition_id)
+    if session.status in (SessionStatus.FAILED.value, SessionStatus.EXPIRED.value):
+        refuse(f"session is {session.status}")
+        raise Gone(f"This punch-out session is {session.status}; start a new one.")
+    if arrived > session.expires_at:
+        session.status = SessionStatus.EXPIRED.value
+        refuse("session expired")
+        raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.")
+
+
+#: How each protocol reads its returned basket (a Peppol cart reader goes here too).
+Reader = Callable[[Gateway, PunchoutSession, bytes, "str | None"], ReturnedBasket]
+READERS: dict[str, Reader] = {"cxml": cxml_flow.read_return, "oci": oci_flow.read_return}
+
+
+def _read_basket(gw: Gateway, db: Session, session: PunchoutSession, body: bytes,
+                 content_type: str | None, refuse: _Refuser) -> ReturnedBasket:
+    reader = READERS[session.supplier.protocol]
     try:
-        xml = read_basket_form_fields(raw_fields(body, content_type))
-        order = parse_order_message(xml, max_bytes=gw.settings.max_body)
-    except (CXMLError, FormBodyError) as exc:
-        raise unreadable(exc) from None
-    if not hmac.compare_digest(order.buyer_cookie.strip().encode(),
-                               session.buyer_cookie.encode()):
-        reject("BuyerCookie does not match the session")
-        raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
-                        "does not match).")
-    basket = basket_from_order_message(order)
-    return basket, order.status.code == 204 or basket.is_empty
+        return reader(gw, session, body, content_type)
+    except Unreadable as exc:
+        session.error = f"unreadable basket: {exc}"
+        refuse(str(exc))
+        raise InvalidRequest(f"The supplier's basket could not be read: {exc}") from None
+    except Forbidden as exc:
+        refuse("BuyerCookie does not match the session")
+        raise exc from None
+
+
+def _verdict(gw: Gateway, db: Session, session: PunchoutSession, returned: ReturnedBasket,
+             arrived: datetime) -> tuple[BasketVerdict | None, int | None]:
+    """The check against the session's agreement (none for a test connection or a cancel)."""
+    if session.agreement_id is None or returned.cancelled:
+        return None, None
+    bound = db.get(Agreement, session.agreement_id)
+    assert bound is not None
+    return agreements.check_basket(db, bound, returned.basket,
+                                   agreements.local_day(arrived, gw.settings.tz))
+
+
+def _apply(db: Session, session: PunchoutSession, returned: ReturnedBasket,
+           verdict: BasketVerdict | None, version_id: int | None,
+           refuse: _Refuser) -> tuple[ReturnOutcome, int | None]:
+    """What the basket does to the requisitions, by the session's operation."""
+    if returned.cancelled:
+        session.status = SessionStatus.CANCELLED.value
+        return ReturnOutcome.CANCELLED, session.requisition_id
+    if session.operation == Operation.INSPECT.value:
+        session.status = SessionStatus.RETURNED.value
+        return ReturnOutcome.INSPECTED, session.requisition_id
+    if session.operation == Operation.EDIT.value and session.requisition_id is not None:
+        req = requisitions.get(db, session.organisation_id, session.requisition_id)
+        if req.status != RequisitionStatus.DRAFT.value:
+            refuse("requisition no longer a draft")
+            raise Conflict(f"Requisition {req.id} is {req.status} and can no longer be edited.",
+                           requisition_id=req.id)
+        req.agreement_id = session.agreement_id  # a draft made before the agreement existed
+        requisitions.replace_from_basket(db, req, returned.basket, user_id=session.user_id,
+                                         session_id=session.id, verdict=verdict,
+                                         version_id=version_id)
+        session.status = SessionStatus.RETURNED.value
+        return ReturnOutcome.UPDATED, req.id
+    req = requisitions.create_from_basket(
+        db, organisation_id=session.organisation_id, user_id=session.user_id,
+        supplier_id=session.supplier_id, session_id=session.id, basket=returned.basket,
+        verdict=verdict, version_id=version_id, agreement_id=session.agreement_id)
+    db.flush()
+    session.status = SessionStatus.RETURNED.value
+    return ReturnOutcome.CREATED, req.id
+
+
+def _message(outcome: ReturnOutcome, requisition_id: int | None) -> str:
+    if outcome is ReturnOutcome.CREATED:
+        return f"Requisition {requisition_id} was created from the basket."
+    if outcome is ReturnOutcome.UPDATED:
+        return f"Requisition {requisition_id} was updated from the basket."
+    if outcome is ReturnOutcome.INSPECTED:
+        return "The supplier's shop was closed; nothing was changed."
+    if requisition_id is None:
+        return "The punch-out was cancelled; no requisition was created."
+    return "The punch-out was cancelled; the draft is unchanged."
 
 
 def first_return(db: Session, session_id: int) -> SessionReturn | None:
@@ -580,12 +563,19 @@ def _duplicate_message(existing: SessionReturn | None) -> str:
             "not used.")
 
 
-def _rejecter(gw: Gateway, msg_id: int, session: PunchoutSession):
-    def reject(error: str, outcome: str = "rejected") -> None:
-        archive.record_outcome(gw.session_factory, msg_id, outcome=outcome, error=error,
-                               organisation_id=session.organisation_id, session_id=session.id,
-                               protocol=session.supplier.protocol)
-    return reject
+def recent_sessions(db: Session, organisation_id: int, limit: int = 200) -> list[PunchoutSession]:
+    """The organisation's newest sessions, newest first."""
+    return list(db.scalars(select(PunchoutSession)
+                           .where(PunchoutSession.organisation_id == organisation_id)
+                           .order_by(PunchoutSession.id.desc()).limit(limit)))
+
+
+def get_session(db: Session, organisation_id: int, session_id: int) -> PunchoutSession:
+    """One of the organisation's sessions; NotFound for another organisation's."""
+    session = db.get(PunchoutSession, session_id)
+    if session is None or session.organisation_id != organisation_id:
+        raise NotFound(f"punch-out session {session_id} not found")
+    return session
 
 
 def session_dict(session: PunchoutSession) -> dict[str, object]:

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from punchout.errors import ServiceError
-from punchout.persistence.models import Supplier
 from punchout.services import accounts, orders, supplier_orders
 from punchout.web.admin import admin_required
 from punchout.web.db import get_db
@@ -28,8 +27,8 @@ def supplier_list():
 @admin_required
 def supplier_orders_save(supplier_id: int):
     db = get_db()
-    supplier = db.get(Supplier, supplier_id)
-    if supplier is None or supplier.organisation_id != current_user.organisation_id:
+    supplier = accounts.supplier_in_org(db, current_user.organisation_id, supplier_id)
+    if supplier is None:
         abort(404, description="That supplier does not exist.")
     settings = supplier_orders.OrderSettings(
         channel=request.form.get("order_channel") or None,

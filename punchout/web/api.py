@@ -7,10 +7,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy import select
 
 from punchout.errors import ErrorCode, InvalidRequest, NotFound, ServiceError, Unprocessable
-from punchout.persistence.models import ApiToken, Decision, Organisation, PunchoutSession, Role
+from punchout.persistence.models import ApiToken, Decision, Organisation, Role
 from punchout.persistence.types import utcnow
 from punchout.services import (
     accounts,
@@ -145,18 +144,14 @@ def create_session():
 @bp.get("/punchout/sessions")
 @token_required
 def list_sessions():
-    rows = get_db().scalars(select(PunchoutSession)
-                            .where(PunchoutSession.organisation_id == g.api_org_id)
-                            .order_by(PunchoutSession.id.desc()).limit(200))
+    rows = punchout_flow.recent_sessions(get_db(), g.api_org_id)
     return jsonify({"sessions": [punchout_flow.session_dict(s) for s in rows]})
 
 
 @bp.get("/punchout/sessions/<int:session_id>")
 @token_required
 def get_session(session_id: int):
-    session = get_db().get(PunchoutSession, session_id)
-    if session is None or session.organisation_id != g.api_org_id:
-        raise NotFound(f"punch-out session {session_id} not found")
+    session = punchout_flow.get_session(get_db(), g.api_org_id, session_id)
     return jsonify(punchout_flow.session_dict(session))
 
 

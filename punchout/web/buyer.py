@@ -9,16 +9,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask import session as cookie_session
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from punchout.errors import InvalidRequest, ServiceError
+from punchout.errors import InvalidRequest, NotFound, ServiceError
 from punchout.persistence.models import (
     Decision,
-    PunchoutSession,
     Requisition,
     Role,
-    Supplier,
-    User,
 )
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
@@ -63,16 +59,12 @@ def suppliers_page():
 def history_in_words(req: Requisition) -> list[dict[str, object]]:
     """The requisition's history as sentences with who acted, and the person's own note (the
     service's own notes only repeat the state or list decisions, which are put in words)."""
-    db = get_db()
-    names: dict[int, str] = {}
+    names = accounts.display_names(get_db(), {e.user_id for e in req.events if e.user_id})
     rows = []
     for event in req.events:
         who = gettext("someone")
         if event.user_id is not None:
-            if event.user_id not in names:
-                user = db.get(User, event.user_id)
-                names[event.user_id] = (user.name or user.email) if user else who
-            who = names[event.user_id]
+            who = names.get(event.user_id, who)
         elif event.to_status in ("ordering", "ordered", "order_failed"):
             who = gettext("the gateway")
         note = (event.note or "").strip()
@@ -149,8 +141,8 @@ def start():
         abort(403, description=gettext("Only buyers can punch out to a supplier."))
     db = get_db()
     supplier_id = form_id(request.form.get("supplier_id"))
-    supplier = db.get(Supplier, supplier_id) if supplier_id else None
-    if supplier is None or supplier.organisation_id != current_user.organisation_id:
+    supplier = accounts.supplier_in_org(db, current_user.organisation_id, supplier_id)
+    if supplier is None:
         abort(404, description=gettext("That supplier does not exist."))
     operation = request.form.get("operation", "create")
     raw_req_id = request.form.get("requisition_id", "")
@@ -219,9 +211,10 @@ def _act(req, action, notice: str):
 @login_required
 def session_page(session_id: int):
     db = get_db()
-    session = db.scalar(select(PunchoutSession).where(
-        PunchoutSession.id == session_id,
-        PunchoutSession.organisation_id == current_user.organisation_id))
+    try:
+        session = punchout_flow.get_session(db, current_user.organisation_id, session_id)
+    except NotFound:
+        session = None
     if session is None or (session.user_id != current_user.id
                            and not current_user.has_role(Role.APPROVER)):
         abort(404, description=f"punch-out session {session_id} not found")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from punchout.persistence.models import CertificationRun, Role, Supplier
+from punchout.persistence.models import CertificationRun, Role
 from punchout.services import accounts, certification
 from punchout.web.db import base_url, form_id, gateway, get_db
 
@@ -41,9 +41,8 @@ def run():
     only = _allowed_supplier_id()
     db = get_db()
     supplier_id = form_id(request.form.get("supplier_id"))
-    supplier = db.get(Supplier, supplier_id) if supplier_id else None
-    if (supplier is None or supplier.organisation_id != current_user.organisation_id
-            or (only is not None and supplier.id != only)):
+    supplier = accounts.supplier_in_org(db, current_user.organisation_id, supplier_id)
+    if supplier is None or (only is not None and supplier.id != only):
         abort(404, description="That supplier connection does not exist.")
     done = certification.run_for_supplier(gateway(), db, supplier, current_user, base_url())
     return redirect(url_for("certification.report", run_id=done.id), code=303)

@@ -1,0 +1,67 @@
+"""A request owns its transaction: the raw archive before parsing is its own commit, the rest
+of a request one more (a start used to commit six times)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from testkit.gateway import basket_xml, open_session, session_return
+
+pytestmark = pytest.mark.usefixtures("routed_shop")
+
+
+@contextmanager
+def commits(gateway) -> Iterator[list[int]]:  # type: ignore[no-untyped-def]
+    seen: list[int] = []
+
+    def count(_conn) -> None:  # type: ignore[no-untyped-def]
+        seen.append(1)
+
+    event.listen(gateway.engine, "commit", count)
+    try:
+        yield seen
+    finally:
+        event.remove(gateway.engine, "commit", count)
+
+
+def _warm(app, seeded) -> None:  # type: ignore[no-untyped-def]
+    """One API call first, so the token's last_used_at write is not counted."""
+    r = app.test_client().get("/api/v1/punchout/sessions",
+                              headers={"Authorization": f"Bearer {seeded['token']}"})
+    assert r.status_code == 200
+
+
+def test_a_cxml_start_commits_three_times(app, seeded, gateway):
+    _warm(app, seeded)
+    with commits(gateway) as seen:
+        open_session(app, seeded)
+    # the session with the request it sends; the raw answer; the outcome and StartPage
+    assert len(seen) == 3
+
+
+def test_an_oci_start_commits_once(app, seeded, gateway, oci_supplier):
+    _warm(app, seeded)
+    with commits(gateway) as seen:
+        open_session(app, seeded, supplier=oci_supplier)
+    assert len(seen) == 1
+
+
+def test_a_return_commits_twice_and_a_refusal_too(app, seeded, gateway):
+    sid, _ = open_session(app, seeded)
+    path, cookie = session_return(gateway, sid)
+    xml = basket_xml(cookie, [("KG-1001", "2", "42.50", "XPK")])
+    with commits(gateway) as seen:
+        r = app.test_client().post(path, data={"cxml-urlencoded": xml.decode()})
+    assert r.status_code == 303
+    assert len(seen) == 2  # the raw archive; the requisition, session and outcome
+
+    sid, _ = open_session(app, seeded)
+    path, _cookie = session_return(gateway, sid)
+    with commits(gateway) as seen:
+        r = app.test_client().post(path, data={"cxml-urlencoded": "<not xml"})
+    assert r.status_code == 400
+    assert len(seen) == 2  # the raw archive; the refusal with the session's error
