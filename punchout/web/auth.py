@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from punchout.services import accounts
@@ -31,7 +32,7 @@ def login():
         user = accounts.authenticate(get_db(), request.form.get("email", ""),
                                      request.form.get("password", ""))
         if user is None:
-            flash("Wrong e-mail or password.", "error")
+            flash(gettext("Wrong e-mail or password."), "error")
             return render_template("login.html", email=request.form.get("email", "")), 401
         # A fresh session: nothing from before the login survives, the CSRF value included
         # (a value planted before the login must not be valid after it).

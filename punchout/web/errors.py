@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
 )
+from flask_babel import gettext
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -45,8 +46,24 @@ def error_response(status: int, code: str, message: str, *, title: str | None = 
         if requisition_id is not None:
             payload["requisition"] = requisition_id
         return jsonify(payload), status
-    return render_template("error.html", status=status, title=title or "Something went wrong",
+    return render_template("error.html", status=status, title=page_title(status, title),
                            message=message, requisition_id=requisition_id), status
+
+
+def page_title(status: int, given: str | None) -> str:
+    """The error page's heading in the reader's language (the JSON API keeps its codes)."""
+    titles = {400: gettext("The request could not be used"), 401: gettext("Log in first"),
+              403: gettext("Not allowed"), 404: gettext("Not found"),
+              405: gettext("Not allowed this way"), 409: gettext("Already received"),
+              410: gettext("Expired"), 413: gettext("Too large"),
+              422: gettext("Cannot be done"), 429: gettext("Too many attempts"),
+              500: gettext("Internal error"),
+              502: gettext("The supplier did not answer as expected"),
+              503: gettext("Not available just now"),
+              504: gettext("The supplier did not answer in time")}
+    if status == 503 and given:
+        return gettext("The supplier is busy") if "supplier" in given.lower() else titles[503]
+    return titles.get(status) or given or gettext("Something went wrong")
 
 
 def init_app(app: Flask) -> None:
@@ -85,8 +102,9 @@ def init_app(app: Flask) -> None:
         _discard_db()
         log.exception("unhandled error on %s %s", request.method, mask_tokens(request.path))
         return error_response(500, "internal_error",
-                              "The gateway hit an unexpected error. It was logged; try again "
-                              "or contact the administrator.", title="Internal error")
+                              gettext("The gateway hit an unexpected error. It was logged; try "
+                                      "again or contact the administrator."),
+                              title="Internal error")
 
 
 #: Driver errors that mean the connection or the server is gone. They reach us unwrapped from

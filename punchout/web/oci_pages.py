@@ -32,7 +32,7 @@ def _submit(call, title: str):
 @bp.get(oci_flow.START_PATH + "<token>")
 def start_page(token: str):
     call = oci_flow.open_start_page(gateway(), get_db(), token)
-    return _submit(call, "Opening the supplier's shop")
+    return _submit(call, gettext("Opening the supplier's shop"))
 
 
 def _line(req_id: int, line_no: int):
@@ -52,7 +52,8 @@ def _line(req_id: int, line_no: int):
 def detail(req_id: int, line_no: int):
     req, line = _line(req_id, line_no)
     call = oci_flow.detail_call(gateway(), req.supplier, line.supplier_part_id, base_url())
-    return _submit(call, f"Opening {line.supplier_part_id} at {req.supplier.name}")
+    return _submit(call, gettext("Opening %(part)s at %(supplier)s",
+                                 part=line.supplier_part_id, supplier=req.supplier.name))
 
 
 @bp.post("/requisitions/<int:req_id>/lines/<int:line_no>/validate")
