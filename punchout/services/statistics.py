@@ -305,6 +305,8 @@ def parse_query(start: str | None, end: str | None, by: str | None, today: date
             raise InvalidRequest(f"{name} must be a date (YYYY-MM-DD), not {text!r}") from None
 
     period = Period(day(start, year.start, "from"), day(end, year.end, "to"))
+    if not (1900 <= period.start.year and period.end.year <= 9000):
+        raise InvalidRequest("from and to must lie between the years 1900 and 9000")
     if period.end < period.start:
         raise InvalidRequest(f"from ({period.start}) is after to ({period.end})")
     if (period.end - period.start).days > 3660:

@@ -83,7 +83,7 @@ def test_api_csv_is_locale_free_and_errors_are_clear(client, seeded, history):
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert rows[0]["ordered"] == "835.00" and rows[-1]["label"] == "total"
     for query in ("by=colour", "from=2026-02-30", "from=2026-05-01&to=2026-01-01",
-                  "format=xml"):
+                  "format=xml", "from=9999-12-31&to=9999-12-31"):
         bad = _api(client, seeded, query)
         assert bad.status_code == 400 and bad.get_json()["error"] == "invalid_request", query
     assert client.get("/api/v1/statistics").status_code == 401
