@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from punchout.persistence.types import ExactDecimal, UTCDateTime, utcnow
+from punchout.persistence.types import EnumText, ExactDecimal, UTCDateTime, utcnow
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -44,6 +44,32 @@ class Role(enum.StrEnum):
     SUPPLIER = "supplier"
     #: A procurement officer: reads the statistics (what is bought, avtalstrohet).
     PROCUREMENT = "procurement"
+
+
+class Protocol(enum.StrEnum):
+    """How the gateway talks to a supplier's shop."""
+
+    CXML = "cxml"
+    OCI = "oci"
+    PEPPOL = "peppol"
+
+
+class SessionOperation(enum.StrEnum):
+    """What a punch-out session is for (cXML's operation; OCI and Peppol sessions create)."""
+
+    CREATE = "create"
+    EDIT = "edit"
+    INSPECT = "inspect"
+
+
+class ReturnOutcome(enum.StrEnum):
+    """What a returned basket did (stored in SessionReturn and the archive)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    INSPECTED = "inspected"
+    CANCELLED = "cancelled"
+    DUPLICATE = "duplicate"
 
 
 class SessionStatus(enum.StrEnum):
@@ -169,7 +195,7 @@ class Supplier(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    protocol: Mapped[str] = mapped_column(String(10), default="cxml")
+    protocol: Mapped[str] = mapped_column(EnumText(Protocol, 10), default=Protocol.CXML)
     setup_url: Mapped[str] = mapped_column(Text)
     from_domain: Mapped[str] = mapped_column(String(100), default="NetworkID")
     from_identity: Mapped[str] = mapped_column(String(200), default="")
@@ -198,8 +224,10 @@ class PunchoutSession(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
-    operation: Mapped[str] = mapped_column(String(10), default="create")
-    status: Mapped[str] = mapped_column(String(12), default=SessionStatus.OPEN.value)
+    operation: Mapped[str] = mapped_column(EnumText(SessionOperation, 10),
+                                           default=SessionOperation.CREATE)
+    status: Mapped[str] = mapped_column(EnumText(SessionStatus, 12),
+                                        default=SessionStatus.OPEN)
     buyer_cookie: Mapped[str] = mapped_column(String(64), unique=True)
     #: For edit/inspect: the requisition whose lines were sent out.
     requisition_id: Mapped[int | None] = mapped_column(
@@ -231,7 +259,7 @@ class SessionReturn(Base):
     requisition_id: Mapped[int | None] = mapped_column(
         ForeignKey("requisitions.id"), nullable=True
     )
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(EnumText(ReturnOutcome, 20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -306,7 +334,8 @@ class Requisition(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
     session_id: Mapped[int] = mapped_column(ForeignKey("punchout_sessions.id"))
-    status: Mapped[str] = mapped_column(String(12), default=RequisitionStatus.DRAFT.value)
+    status: Mapped[str] = mapped_column(EnumText(RequisitionStatus, 12),
+                                        default=RequisitionStatus.DRAFT)
     currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     total: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
     basket_total: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)

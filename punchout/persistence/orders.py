@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from punchout.persistence.models import Base, Requisition, Supplier
-from punchout.persistence.types import UTCDateTime, utcnow
+from punchout.persistence.types import EnumText, UTCDateTime, utcnow
 
 
 class OrderStatus(enum.StrEnum):
@@ -41,7 +41,8 @@ class Order(Base):
     order_number: Mapped[str] = mapped_column(String(60))
     #: ``<order number>@<host of PUNCHOUT_BASE_URL>``, fixed when the order is queued.
     payload_id: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(10), default=OrderStatus.QUEUED.value, index=True)
+    status: Mapped[str] = mapped_column(EnumText(OrderStatus, 10), default=OrderStatus.QUEUED,
+                                        index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True,
                                                              index=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, String
@@ -56,3 +57,28 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class EnumText(TypeDecorator[str]):
+    """A StrEnum stored as its wire value in the VARCHAR it always had (no migration, the
+    stored values unchanged). A value outside the enum is refused before it reaches the
+    database; rows come back as enum members (which compare equal to their strings)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        try:
+            return self.enum(value).value
+        except ValueError:
+            allowed = ", ".join(m.value for m in self.enum)
+            raise ValueError(f"{value!r} is not a {self.enum.__name__} ({allowed})") from None
+
+    def process_result_value(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else self.enum(value)

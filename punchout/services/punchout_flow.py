@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
@@ -40,6 +39,7 @@ from punchout.persistence.models import (
     PunchoutSession,
     Requisition,
     RequisitionStatus,
+    ReturnOutcome,
     SessionReturn,
     SessionStatus,
     Supplier,
@@ -265,16 +265,6 @@ def _fail(db: Session, session: PunchoutSession, reason: str) -> None:
 
 
 # --------------------------------------------------------------------------- return
-
-
-class ReturnOutcome(StrEnum):
-    """What a returned basket did (stored in the archive and in SessionReturn)."""
-
-    CREATED = "created"
-    UPDATED = "updated"
-    INSPECTED = "inspected"
-    CANCELLED = "cancelled"
-    DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True)
