@@ -101,6 +101,15 @@ def test_buyer_to_approved_order_and_statistics(browser, demo):  # type: ignore[
     text = approver.locator("main").inner_text()
     assert "Approved: the order is on its way." in text
     assert "Order number" in text and "approved the requisition" in text
+    # The demo's worker sends the order to the mock shop: the page shows it sent.
+    for _ in range(40):
+        status = approver.locator("tr:has(th:text-is('Status')) td").first.inner_text()
+        if status == "sent":
+            break
+        approver.wait_for_timeout(250)
+        approver.reload()
+    assert status == "sent"
+    steps.shot(approver, "order-sent")
     approver.context.close()
 
     officer = browser.new_context(locale="en-GB").new_page()
