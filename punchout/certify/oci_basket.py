@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import replace
-from urllib.parse import unquote_to_bytes
 
 from punchout.certify import checks as C
 from punchout.certify.agreement import agreement_finding
@@ -18,6 +17,7 @@ from punchout.certify.codes import is_iso_currency, is_rec20_unit, unit_advice
 from punchout.certify.config import OCI_CHARSET
 from punchout.certify.context import Finding, Run, failed, passed, skipped
 from punchout.certify.returnleg import Missing, Received, ReturnLeg, record_missing, same_endpoint
+from punchout.formdata import raw_fields
 from punchout.oci import (
     HOOK_QUERY,
     MAX_LENGTHS,
@@ -240,14 +240,8 @@ def agreement(run: Run, basket: OciBasket) -> Finding:
 
 
 def _values(body: bytes) -> list[tuple[str, bytes]]:
-    pairs = []
-    for part in body.split(b"&"):
-        if not part:
-            continue
-        name, _, value = part.partition(b"=")
-        pairs.append((unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace"),
-                      unquote_to_bytes(value.replace(b"+", b" "))))
-    return pairs
+    """Every field as (name, the bytes sent), through the one form decoder."""
+    return [(f.name, f.value) for f in raw_fields(body)]
 
 
 def charset(run: Run, got: Received) -> Finding:
