@@ -15,8 +15,10 @@ from punchout.cxml.basket import basket_from_order_message
 from punchout.domain.json_basket import parse_json_basket
 from punchout.errors import InvalidInput
 from punchout.oci import parse_oci_body
+from punchout.peppol import cart_to_basket, read_cart
 from punchout.services.basket_input import read_basket
 from punchout.textguard import load_json
+from testkit.constants import VECTORS
 from testkit.gateway import basket_xml
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -27,6 +29,7 @@ VALID_OCI = {"NEW_ITEM-DESCRIPTION[1]": "Papper", "NEW_ITEM-QUANTITY[1]": "2",
              "NEW_ITEM-UNIT[1]": "PK", "NEW_ITEM-PRICE[1]": "42.50",
              "NEW_ITEM-CURRENCY[1]": "SEK", "NEW_ITEM-VENDORMAT[1]": "KG-1001",
              "NEW_ITEM-PRICEUNIT[1]": "1", "NEW_ITEM-LONGTEXT_1:132[]": "Lång text"}
+VALID_PEPPOL = (VECTORS / "peppol" / "cart_full.xml").read_bytes()
 VALID_JSON = {"agreement": "RAM-1", "currency": "SEK", "lines": [
     {"supplier_part_id": "KG-1001", "quantity": "5", "unit": "XPK", "unit_price": "42.50",
      "price_basis": {"quantity": "1", "conversion_factor": "1", "unit": "XPK"}}]}
@@ -97,3 +100,13 @@ def json_baskets(draw) -> bytes:  # type: ignore[no-untyped-def]
 def test_the_json_reader(data: bytes) -> None:
     _reads_or_refuses(lambda d: parse_json_basket(load_json(d)), data)
     _reads_or_refuses(lambda d: read_basket(d, "application/json"), data)
+
+
+def _read_peppol(data: bytes) -> None:
+    cart_to_basket(read_cart(data))
+
+
+@SETTINGS
+@given(st.one_of(mutated(VALID_PEPPOL), st.binary(max_size=400)))
+def test_the_peppol_reader(data: bytes) -> None:
+    _reads_or_refuses(_read_peppol, data)
