@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         errors,
         health,
         i18n,
+        messages,
         oci_pages,
         returns,
         security,
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
     edge.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app, settings)
+    messages.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(buyer.bp)

@@ -20,7 +20,7 @@ from punchout.domain.agreement import AgreedItem, AgreementRules, Policy
 from punchout.domain.basket import Basket
 from punchout.domain.check import basket_keys, check, index_items
 from punchout.domain.verdicts import BasketVerdict
-from punchout.errors import Conflict, InvalidRequest, NotFound, Unprocessable
+from punchout.errors import Conflict, InvalidRequest, NotFound, Reason, Unprocessable
 from punchout.persistence.models import (
     Agreement,
     AssortmentItem,
@@ -41,25 +41,31 @@ def create(db: Session, org: Organisation, supplier: Supplier, reference: str, *
     reference = reference.strip()
     if not REFERENCE.fullmatch(reference):
         raise InvalidRequest(f"an agreement reference is 1 to 100 letters, digits, '.', '_' or "
-                             f"'-' (such as RAM-2026-017), not {reference!r}")
+                             f"'-' (such as RAM-2026-017), not {reference!r}",
+                             reason=Reason.AGREEMENT_REFERENCE)
     currency = currency.strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise InvalidRequest(f"currency must be an ISO 4217 code such as SEK, not {currency!r}")
+        raise InvalidRequest(f"currency must be an ISO 4217 code such as SEK, not {currency!r}",
+                             reason=Reason.AGREEMENT_CURRENCY)
     if valid_to < valid_from:
-        raise InvalidRequest(f"the agreement ends ({valid_to}) before it starts ({valid_from})")
+        raise InvalidRequest(f"the agreement ends ({valid_to}) before it starts ({valid_from})",
+                             reason=Reason.AGREEMENT_ENDS_BEFORE_START)
     if tolerance_percent < 0 or tolerance_absolute < 0:
-        raise InvalidRequest("tolerances cannot be negative")
+        raise InvalidRequest("tolerances cannot be negative", reason=Reason.AGREEMENT_TOLERANCE)
     try:
         policy = Policy(policy).value
     except ValueError:
-        raise InvalidRequest(f"policy must be reject or flag, not {policy!r}") from None
+        raise InvalidRequest(f"policy must be reject or flag, not {policy!r}",
+                             reason=Reason.AGREEMENT_POLICY) from None
     prefixes = [p.strip() for p in unspsc_prefixes if p.strip()]
     bad = [p for p in prefixes if not p.isdigit() or len(p) > 8]
     if bad:
-        raise InvalidRequest(f"UNSPSC prefixes are up to 8 digits: {', '.join(bad)}")
+        raise InvalidRequest(f"UNSPSC prefixes are up to 8 digits: {', '.join(bad)}",
+                             reason=Reason.AGREEMENT_UNSPSC)
     if db.scalar(select(Agreement).where(Agreement.organisation_id == org.id,
                                          Agreement.reference == reference)):
-        raise Conflict(f"agreement {reference} already exists in {org.name}")
+        raise Conflict(f"agreement {reference} already exists in {org.name}",
+                       reason=Reason.AGREEMENT_EXISTS, params={"reference": reference})
     agreement = Agreement(organisation_id=org.id, supplier_id=supplier.id, reference=reference,
                           currency=currency, valid_from=valid_from, valid_to=valid_to,
                           tolerance_percent=tolerance_percent,
@@ -77,7 +83,8 @@ _FIND = select(Agreement).where(Agreement.organisation_id == bindparam("org"),
 def find(db: Session, org_id: int, reference: str) -> Agreement:
     agreement = db.scalar(_FIND, {"org": org_id, "reference": reference})
     if agreement is None:
-        raise NotFound(f"agreement {reference} not found")
+        raise NotFound(f"agreement {reference} not found", reason=Reason.AGREEMENT_NOT_FOUND,
+                       params={"reference": reference})
     return agreement
 
 
@@ -132,22 +139,28 @@ def bind_for_session(db: Session, supplier: Supplier, reference: str | None,
         for agreement in candidates:
             if agreement.reference == reference:
                 return agreement
-        raise Unprocessable(f"agreement {reference} is not an agreement with {supplier.name}")
+        raise Unprocessable(f"agreement {reference} is not an agreement with {supplier.name}",
+                            reason=Reason.AGREEMENT_NOT_WITH_SUPPLIER,
+                            params={"reference": reference, "supplier": supplier.name})
     if not candidates:
         if supplier.deployment_mode == "test":
             return None
         raise Unprocessable(f"{supplier.name} has no agreement: add one (punchout agreements "
                             "add) before buyers shop there; without an agreement only a "
-                            "supplier in test mode can be tried")
+                            "supplier in test mode can be tried", reason=Reason.NO_AGREEMENT,
+                            params={"supplier": supplier.name})
     valid = [a for a in candidates if a.valid_from <= today <= a.valid_to]
     if not valid:
         refs = ", ".join(a.reference for a in candidates)
         raise Unprocessable(f"no agreement with {supplier.name} is valid today ({today}); "
-                            f"name one to use it anyway: {refs}")
+                            f"name one to use it anyway: {refs}",
+                            reason=Reason.NO_AGREEMENT_VALID,
+                            params={"supplier": supplier.name, "references": refs})
     if len(valid) > 1:
         refs = ", ".join(a.reference for a in valid)
         raise Unprocessable(f"several agreements with {supplier.name} are valid today ({refs}); "
-                            "name the one to use")
+                            "name the one to use", reason=Reason.SEVERAL_AGREEMENTS_VALID,
+                            params={"supplier": supplier.name, "references": refs})
     return valid[0]
 
 
@@ -258,7 +271,8 @@ def check_by_reference(db: Session, org_id: int, reference: str, basket: Basket,
         if rules is None or version_id is None:
             break
     if rules is None:
-        raise NotFound(f"agreement {reference} not found")
+        raise NotFound(f"agreement {reference} not found", reason=Reason.AGREEMENT_NOT_FOUND,
+                       params={"reference": reference})
     verdict = check(basket, rules, index_items(items), day)
     return CheckResult(agreement_id, rules.reference, verdict, version_id)
 

@@ -36,7 +36,7 @@ from punchout.cxml.model import (
     PriceBasisQuantity,
     PunchOutSetupRequest,
 )
-from punchout.errors import Forbidden, SupplierError
+from punchout.errors import Forbidden, Reason, SupplierError
 from punchout.formdata import FormBodyError, raw_fields
 from punchout.net import outbound
 from punchout.net.outbound import host_is_listed, strict_http_url
@@ -168,7 +168,7 @@ def read_return(gw: Gateway, session: PunchoutSession, body: bytes,
     if not hmac.compare_digest(order.buyer_cookie.strip().encode(),
                                session.buyer_cookie.encode()):
         raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
-                        "does not match).")
+                        "does not match).", reason=Reason.BASKET_NOT_OF_SESSION)
     basket = basket_from_order_message(order)
     return ReturnedBasket(basket, cancelled=order.status.code == 204 or basket.is_empty)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from punchout.errors import Conflict, Forbidden, InvalidRequest
+from punchout.errors import Conflict, Forbidden, InvalidRequest, Reason
 from punchout.persistence.models import (
     Decision,
     Requisition,
@@ -63,18 +64,21 @@ class LineDecision:
 def _require(actor: Actor, role: Role, doing: str) -> None:
     if not actor.can(role):
         raise Forbidden(f"only a user with the {role.value} role can {doing} "
-                        f"({actor.label} cannot)")
+                        f"({actor.label} cannot)", reason=Reason.ROLE_NEEDED,
+                        params={"role": role.value})
 
 
 def _own(actor: Actor, req: Requisition, doing: str) -> None:
     if actor.user_id is not None and actor.user_id != req.user_id:
-        raise Forbidden(f"only the buyer who made requisition {req.id} can {doing} it")
+        raise Forbidden(f"only the buyer who made requisition {req.id} can {doing} it",
+                        reason=Reason.NOT_OWN_REQUISITION, params={"id": req.id})
 
 
 def _not_own(actor: Actor, req: Requisition) -> None:
     if actor.user_id is not None and actor.user_id == req.user_id:
         raise Forbidden(f"nobody approves their own requisition: requisition {req.id} was made "
-                        f"by {actor.label}; another approver decides it")
+                        f"by {actor.label}; another approver decides it",
+                        reason=Reason.OWN_REQUISITION, params={"id": req.id})
 
 
 def _status(req: Requisition, allowed: Iterable[RequisitionStatus], doing: str) -> None:
@@ -82,14 +86,15 @@ def _status(req: Requisition, allowed: Iterable[RequisitionStatus], doing: str) 
     if req.status not in {s.value for s in allowed}:
         names = " or ".join(s.value for s in allowed)
         raise Conflict(f"requisition {req.id} is {req.status}; only a {names} one can be "
-                       f"{doing}", requisition_id=req.id)
+                       f"{doing}", requisition_id=req.id, reason=Reason.WRONG_STATUS,
+                       params={"id": req.id, "status": req.status})
 
 
 def _note(note: str | None) -> str:
     if note is None:
         return ""
     if not isinstance(note, str):
-        raise InvalidRequest("a note must be text")
+        raise InvalidRequest("a note must be text", reason=Reason.NOTE_NOT_TEXT)
     return note.strip()[:MAX_NOTE]
 
 
@@ -97,7 +102,8 @@ def _never_orderable(req: Requisition, doing: str) -> None:
     if req.agreement_id is None:
         raise Conflict(f"requisition {req.id} was not checked against any agreement (a test "
                        f"connection to a supplier in test mode); it can never be ordered, so it "
-                       f"cannot be {doing}", requisition_id=req.id)
+                       f"cannot be {doing}", requisition_id=req.id,
+                       reason=Reason.NEVER_ORDERABLE, params={"id": req.id})
 
 
 def submit(req: Requisition, actor: Actor) -> None:
@@ -108,7 +114,8 @@ def submit(req: Requisition, actor: Actor) -> None:
     candidates = [ln for ln in req.lines if ln.action != "reject"]
     if not candidates:
         raise Conflict(f"requisition {req.id} has no line that can be ordered: every line was "
-                       "refused by the agreement check", requisition_id=req.id)
+                       "refused by the agreement check", requisition_id=req.id,
+                       reason=Reason.NOTHING_ORDERABLE, params={"id": req.id})
     excluded = len(req.lines) - len(candidates)
     transition(req, RequisitionStatus.SUBMITTED, actor.user_id,
                "submitted" + (f"; {excluded} refused line(s) left out" if excluded else ""))
@@ -130,12 +137,14 @@ def decide(req: Requisition, actor: Actor, decisions: Iterable[LineDecision]) ->
     by_no = {ln.line_no: ln for ln in req.lines}
     decisions = list(decisions)
     if not decisions:
-        raise InvalidRequest("name at least one flagged line and its decision")
+        raise InvalidRequest("name at least one flagged line and its decision",
+                             reason=Reason.NO_DECISION_GIVEN)
     for d in decisions:
         line = by_no.get(d.line)
         if line is None or line.action != "flag":
             raise Conflict(f"line {d.line} of requisition {req.id} is not a flagged line",
-                           requisition_id=req.id)
+                           requisition_id=req.id, reason=Reason.NOT_FLAGGED,
+                           params={"id": req.id, "line": d.line})
     now = utcnow()
     for d in decisions:
         line = by_no[d.line]
@@ -165,10 +174,12 @@ def approve(db: Session, req: Requisition, actor: Actor, *, payload_host: str,
     if undecided:
         raise Conflict(f"decide every flagged line first: line(s) "
                        f"{', '.join(map(str, undecided))} of requisition {req.id} are "
-                       "undecided", requisition_id=req.id)
+                       "undecided", requisition_id=req.id, reason=Reason.UNDECIDED_LINES,
+                       params={"id": req.id, "lines": undecided})
     if not requisitions.orderable_lines(req):
         raise Conflict(f"requisition {req.id} has no line left to order; reject it instead",
-                       requisition_id=req.id)
+                       requisition_id=req.id, reason=Reason.NOTHING_LEFT_TO_ORDER,
+                       params={"id": req.id})
     transition(req, RequisitionStatus.APPROVED, actor.user_id, _note(note) or "approved")
     orders.queue_for(db, req, payload_host=payload_host)
 
@@ -180,28 +191,43 @@ def reject(req: Requisition, actor: Actor, note: str | None = None) -> None:
     transition(req, RequisitionStatus.REJECTED, actor.user_id, _note(note) or "rejected")
 
 
-def next_step(req: Requisition) -> str:
-    """What happens next, in a sentence for the buyer."""
+class Step(StrEnum):
+    """What happens next to a requisition; the pages say it in the reader's language
+    (``punchout/web/messages.py``)."""
+
+    NEVER_ORDERABLE = "never_orderable"
+    SUBMIT = "submit"
+    DECIDE_FLAGGED = "decide_flagged"
+    AWAIT_APPROVAL = "await_approval"
+    QUEUED = "queued"
+    SENDING = "sending"
+    DONE = "done"
+    ORDER_FAILED = "order_failed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    step: Step
+    #: Flagged lines an approver still has to decide (for ``DECIDE_FLAGGED``).
+    undecided: int = 0
+
+
+_STEP_OF_STATUS = {
+    RequisitionStatus.APPROVED: Step.QUEUED, RequisitionStatus.ORDERING: Step.SENDING,
+    RequisitionStatus.ORDERED: Step.DONE, RequisitionStatus.ORDER_FAILED: Step.ORDER_FAILED,
+    RequisitionStatus.REJECTED: Step.REJECTED, RequisitionStatus.CANCELLED: Step.CANCELLED,
+}
+
+
+def next_step(req: Requisition) -> NextStep:
+    """What happens next to the requisition (the one place that decides it)."""
     status = RequisitionStatus(req.status)
     if status is RequisitionStatus.DRAFT:
-        if req.agreement_id is None:
-            return ("This requisition was made in a test connection without an agreement: it "
-                    "can never be ordered.")
-        return "Check the lines and submit the requisition for approval."
+        return NextStep(Step.NEVER_ORDERABLE if req.agreement_id is None else Step.SUBMIT)
     if status is RequisitionStatus.SUBMITTED:
-        waiting = undecided_lines(req)
-        if waiting:
-            return (f"Waiting for an approver: {len(waiting)} flagged line(s) to decide, then "
-                    "approval.")
-        return "Waiting for an approver to approve or reject it."
-    if status is RequisitionStatus.APPROVED:
-        return "Approved: the order is queued for the supplier."
-    if status is RequisitionStatus.ORDERING:
-        return "The order is being sent to the supplier."
-    if status is RequisitionStatus.ORDERED:
-        return "Ordered: the supplier has the order. Nothing more to do."
-    if status is RequisitionStatus.ORDER_FAILED:
-        return "The order could not be delivered; an administrator can retry it."
-    if status is RequisitionStatus.REJECTED:
-        return "Rejected by the approver. Shop again to make a new requisition."
-    return "Cancelled. Nothing will be ordered."
+        waiting = len(undecided_lines(req))
+        return NextStep(Step.DECIDE_FLAGGED, waiting) if waiting else NextStep(
+            Step.AWAIT_APPROVAL)
+    return NextStep(_STEP_OF_STATUS.get(status, Step.CANCELLED))

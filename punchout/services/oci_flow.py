@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from punchout.domain.money import decimal_str
-from punchout.errors import Gone, InvalidRequest, SupplierError
+from punchout.errors import Gone, InvalidRequest, Reason, SupplierError
 from punchout.net import outbound
 from punchout.oci import OciCall, OciError, build_call, masked_call, parse_oci_body, parse_oci_html
 from punchout.persistence.models import PunchoutSession, SessionStatus, Supplier
@@ -97,15 +97,18 @@ def open_start_page(gw: Gateway, db: Session, token: str):
     try:
         claims = _start_signer(gw).loads(token, max_age=gw.settings.start_page_ttl)
     except TokenExpired:
-        raise Gone("This link to the supplier's shop has expired. Start the punch-out again.")\
-            from None
+        raise Gone("This link to the supplier's shop has expired. Start the punch-out again.",
+                   reason=Reason.SHOP_LINK_EXPIRED) from None
     except TokenInvalid:
-        raise Gone("This link to the supplier's shop is not valid.") from None
+        raise Gone("This link to the supplier's shop is not valid.",
+                   reason=Reason.SHOP_LINK_INVALID) from None
     session = db.get(PunchoutSession, claims.get("s"))
     if session is None:
-        raise Gone("This link to the supplier's shop is not valid.")
+        raise Gone("This link to the supplier's shop is not valid.",
+                   reason=Reason.SHOP_LINK_INVALID)
     if session.status != SessionStatus.OPEN.value or utcnow() > session.expires_at:
-        raise Gone("This punch-out session has ended. Start the punch-out again.")
+        raise Gone("This punch-out session has ended. Start the punch-out again.",
+                   reason=Reason.SESSION_ENDED)
     # Single use by a conditional UPDATE: only the first request sees a row change.
     used = db.execute(update(PunchoutSession)
                       .where(PunchoutSession.id == session.id,
@@ -114,7 +117,7 @@ def open_start_page(gw: Gateway, db: Session, token: str):
     db.commit()
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise Gone("This link to the supplier's shop has already been used. Start the "
-                   "punch-out again from the gateway.")
+                   "punch-out again from the gateway.", reason=Reason.SHOP_LINK_USED)
     return _call(gw, session.supplier, basket_return_url(claims["b"], claims["r"]))
 
 
@@ -154,7 +157,8 @@ def validate(gw: Gateway, supplier: Supplier, product_id: str, quantity: Decimal
         raise SupplierError("garbage", f"the shop's VALIDATE answer could not be read: "
                             f"{exc}") from None
     if not parsed.lines:
-        raise InvalidRequest(f"the shop returned no data for {product_id}")
+        raise InvalidRequest(f"the shop returned no data for {product_id}",
+                             reason=Reason.SHOP_RETURNED_NOTHING, params={"part": product_id})
     line = parsed.lines[0].to_basket_line()
     if line is None:
         problems = "; ".join(parsed.lines[0].problems)

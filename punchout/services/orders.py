@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from punchout.errors import Conflict, NotFound
+from punchout.errors import Conflict, NotFound, Reason
 from punchout.persistence.models import (
     OrderChannel,
     Organisation,
@@ -40,21 +42,49 @@ def order_number(org: Organisation, requisition_id: int) -> str:
     return f"{org_code(org)}-{requisition_id}"
 
 
+class MissingDetail(StrEnum):
+    """What an order can go without; the pages say it in the reader's language."""
+
+    LEGAL_NAME = "legal_name"
+    ORG_NUMBER = "org_number"
+    INVOICE_ADDRESS = "invoice_address"
+    DELIVERY_ADDRESS = "delivery_address"
+    BUYER_REFERENCE = "buyer_reference"
+
+
+#: The English the API and the order's stored warnings say (with the CLI option that mends it).
+MISSING_DETAIL_TEXT = MappingProxyType({
+    MissingDetail.LEGAL_NAME: "the organisation's legal name (orgs update --legal-name)",
+    MissingDetail.ORG_NUMBER: "the organisation number (orgs update --org-number)",
+    MissingDetail.INVOICE_ADDRESS: "an invoice address (orgs update --invoice-street …)",
+    MissingDetail.DELIVERY_ADDRESS: "a delivery address (on the requisition or orgs update "
+                                    "--delivery-…)",
+    MissingDetail.BUYER_REFERENCE: "a buyer's reference for invoices (orgs update "
+                                   "--buyer-reference)",
+})
+_DETAIL_OF_TEXT = {text: detail for detail, text in MISSING_DETAIL_TEXT.items()}
+
+
+def missing_detail_of(text: str) -> MissingDetail | None:
+    """The detail a stored warning names (orders keep the English sentence)."""
+    return _DETAIL_OF_TEXT.get(text)
+
+
 def missing_details(org: Organisation, req: Requisition) -> list[str]:
     """What an order would go without. Never blocking: documents leave it out (DESIGN.md)."""
     missing = []
     if not org.legal_name:
-        missing.append("the organisation's legal name (orgs update --legal-name)")
+        missing.append(MissingDetail.LEGAL_NAME)
     if not org.org_number:
-        missing.append("the organisation number (orgs update --org-number)")
+        missing.append(MissingDetail.ORG_NUMBER)
     if not (org.invoice_street and org.invoice_city):
-        missing.append("an invoice address (orgs update --invoice-street …)")
+        missing.append(MissingDetail.INVOICE_ADDRESS)
     if not ((req.delivery_street and req.delivery_city)
             or (org.delivery_street and org.delivery_city)):
-        missing.append("a delivery address (on the requisition or orgs update --delivery-…)")
+        missing.append(MissingDetail.DELIVERY_ADDRESS)
     if not org.buyer_reference:
-        missing.append("a buyer's reference for invoices (orgs update --buyer-reference)")
-    return missing
+        missing.append(MissingDetail.BUYER_REFERENCE)
+    return [MISSING_DETAIL_TEXT[detail] for detail in missing]
 
 
 def queue_for(db: Session, req: Requisition, *, payload_host: str) -> Order:
@@ -94,7 +124,8 @@ def get(db: Session, org_id: int | None, ref: str) -> Order:
         q = q.where(Order.organisation_id == org_id)
     order = db.scalar(q)
     if order is None:
-        raise NotFound(f"order {ref} not found")
+        raise NotFound(f"order {ref} not found", reason=Reason.ORDER_NOT_FOUND,
+                       params={"number": ref})
     return order
 
 
@@ -112,7 +143,9 @@ def retry(db: Session, order: Order, *, user_id: int | None = None) -> None:
     """Re-queue a failed order with the same order number (and payloadID)."""
     if order.status != OrderStatus.FAILED.value:
         raise Conflict(f"order {order.order_number} is {order.status}; only a failed order can "
-                       "be retried", requisition_id=order.requisition_id)
+                       "be retried", requisition_id=order.requisition_id,
+                       reason=Reason.ORDER_NOT_FAILED,
+                       params={"number": order.order_number, "status": order.status})
     now = utcnow()
     order.status = OrderStatus.QUEUED.value
     order.attempts = 0

@@ -27,6 +27,7 @@ from punchout.errors import (
     InvalidRequest,
     NotFound,
     PayloadTooLarge,
+    Reason,
     ServiceError,
     SupplierError,
     Unprocessable,
@@ -107,7 +108,8 @@ def start_session(
     starter = STARTERS.get(supplier.protocol)
     if starter is None:
         raise Unprocessable(f"supplier {supplier.name!r} uses {supplier.protocol}, which this "
-                            "gateway cannot start")
+                            "gateway cannot start", reason=Reason.PROTOCOL_NOT_STARTABLE,
+                            params={"supplier": supplier.name, "protocol": supplier.protocol})
     request = check_start(gw, db, user=user, supplier=supplier, operation=operation,
                           requisition_id=requisition_id, return_url=return_url,
                           agreement=agreement)
@@ -124,7 +126,7 @@ def check_start(gw: Gateway, db: Session, *, user: User, supplier: Supplier, ope
     org = db.get(Organisation, user.organisation_id)
     assert org is not None
     if supplier.organisation_id != org.id:
-        raise NotFound(f"supplier {supplier.name!r} not found")
+        raise NotFound(f"supplier {supplier.name!r} not found", reason=Reason.SUPPLIER_NOT_FOUND)
     op = _operation(operation)
     if return_url is not None and not _return_url_allowed(gw, org, return_url):
         raise Unprocessable(
@@ -159,19 +161,22 @@ def _earlier_requisition(db: Session, org: Organisation, supplier: Supplier, op:
         raise InvalidRequest(f"an {op.value} session needs the requisition to {op.value}")
     earlier = requisitions.get(db, org.id, requisition_id)
     if earlier.supplier_id != supplier.id:
-        raise Unprocessable(f"requisition {earlier.id} is not from {supplier.name}")
+        raise Unprocessable(f"requisition {earlier.id} is not from {supplier.name}",
+                            reason=Reason.REQUISITION_NOT_FROM_SUPPLIER,
+                            params={"id": earlier.id, "supplier": supplier.name})
     allowed = earlier.operation_allowed
     if op is Operation.EDIT and allowed != "edit":
         raise Unprocessable(
-            f"the supplier allowed {allowed!r} for requisition {earlier.id}, not edit"
-        )
+            f"the supplier allowed {allowed!r} for requisition {earlier.id}, not edit",
+            reason=Reason.OPERATION_NOT_ALLOWED, params={"id": earlier.id})
     if op is Operation.INSPECT and allowed not in ("edit", "inspect"):
         raise Unprocessable(
-            f"the supplier allowed {allowed!r} for requisition {earlier.id}, not inspect"
-        )
+            f"the supplier allowed {allowed!r} for requisition {earlier.id}, not inspect",
+            reason=Reason.OPERATION_NOT_ALLOWED, params={"id": earlier.id})
     if op is Operation.EDIT and earlier.status != RequisitionStatus.DRAFT.value:
         raise Conflict(f"requisition {earlier.id} is {earlier.status}; only a draft can be "
-                       "edited", requisition_id=earlier.id)
+                       "edited", requisition_id=earlier.id, reason=Reason.ONLY_DRAFT_EDITED,
+                       params={"id": earlier.id, "status": earlier.status})
     return earlier
 
 
@@ -182,7 +187,9 @@ def _bound_agreement(gw: Gateway, db: Session, supplier: Supplier, op: Operation
         bound = db.get(Agreement, earlier.agreement_id)
         if reference is not None and bound is not None and bound.reference != reference:
             raise Unprocessable(f"requisition {earlier.id} was checked against agreement "
-                                f"{bound.reference}; an {op.value} session stays with it")
+                                f"{bound.reference}; an {op.value} session stays with it",
+                                reason=Reason.STAYS_WITH_AGREEMENT,
+                                params={"id": earlier.id, "reference": bound.reference})
         return bound
     return agreements.bind_for_session(db, supplier, reference,
                                        agreements.local_day(utcnow(), gw.settings.tz))
@@ -432,8 +439,7 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
         db.rollback()
         existing = first_return(db, session.id)
         refuse("duplicate", outcome=ReturnOutcome.DUPLICATE)
-        raise Conflict(_duplicate_message(existing),
-                       requisition_id=existing.requisition_id if existing else None) from None
+        raise _duplicate(existing) from None
     return ReturnResult(outcome, session, requisition_id, _message(outcome, requisition_id))
 
 
@@ -458,19 +464,21 @@ def _check_session_open(db: Session, session: PunchoutSession, refuse: _Refuser,
         refuse("body too large")
         raise PayloadTooLarge(
             f"The basket is larger than this gateway accepts ({too_large_limit} bytes). "
-            "It was recorded; ask the supplier to send fewer lines per basket."
-        )
+            "It was recorded; ask the supplier to send fewer lines per basket.",
+            reason=Reason.BASKET_TOO_LARGE, params={"limit": too_large_limit})
     existing = first_return(db, session.id)
     if existing is not None:
         refuse("duplicate", outcome=ReturnOutcome.DUPLICATE)
-        raise Conflict(_duplicate_message(existing), requisition_id=existing.requisition_id)
+        raise _duplicate(existing)
     if session.status in (SessionStatus.FAILED.value, SessionStatus.EXPIRED.value):
         refuse(f"session is {session.status}")
-        raise Gone(f"This punch-out session is {session.status}; start a new one.")
+        raise Gone(f"This punch-out session is {session.status}; start a new one.",
+                   reason=Reason.SESSION_ENDED)
     if arrived > session.expires_at:
         session.status = SessionStatus.EXPIRED.value
         refuse("session expired")
-        raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.")
+        raise Gone("This punch-out session has expired. Start a new punch-out from the gateway.",
+                   reason=Reason.SESSION_EXPIRED)
 
 
 #: How each protocol reads its returned basket (a Peppol cart reader goes here too).
@@ -490,7 +498,8 @@ def _read_basket(gw: Gateway, db: Session, session: PunchoutSession, body: bytes
     except Unreadable as exc:
         session.error = f"unreadable basket: {exc}"
         refuse(str(exc))
-        raise InvalidRequest(f"The supplier's basket could not be read: {exc}") from None
+        raise InvalidRequest(f"The supplier's basket could not be read: {exc}",
+                             reason=Reason.BASKET_UNREADABLE, params={"detail": str(exc)}) from None
     except Forbidden as exc:
         refuse("BuyerCookie does not match the session")
         raise exc from None
@@ -556,12 +565,16 @@ def first_return(db: Session, session_id: int) -> SessionReturn | None:
     return db.scalar(select(SessionReturn).where(SessionReturn.session_id == session_id))
 
 
-def _duplicate_message(existing: SessionReturn | None) -> str:
-    if existing is not None and existing.requisition_id is not None:
-        return (f"This punch-out session has already returned a basket: requisition "
-                f"{existing.requisition_id}. The later basket was recorded but not used.")
-    return ("This punch-out session has already ended. The later basket was recorded but "
-            "not used.")
+def _duplicate(existing: SessionReturn | None) -> Conflict:
+    req_id = existing.requisition_id if existing is not None else None
+    if req_id is not None:
+        message = (f"This punch-out session has already returned a basket: requisition "
+                   f"{req_id}. The later basket was recorded but not used.")
+    else:
+        message = ("This punch-out session has already ended. The later basket was recorded "
+                   "but not used.")
+    return Conflict(message, requisition_id=req_id, reason=Reason.BASKET_RECEIVED_ALREADY,
+                    params={"id": req_id})
 
 
 def recent_sessions(db: Session, organisation_id: int, limit: int = 200) -> list[PunchoutSession]:

@@ -16,7 +16,7 @@ from punchout.domain.json_basket import agreed_json, line_json, price_basis_json
 from punchout.domain.line_checks import MAX_LEAD_TIME_DAYS, basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
 from punchout.domain.verdicts import BasketVerdict
-from punchout.errors import NotFound
+from punchout.errors import NotFound, Reason
 from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import (
     Decision,
@@ -143,7 +143,8 @@ def replace_from_basket(db: Session, req: Requisition, basket: Basket, *, user_i
 def get(db: Session, organisation_id: int, requisition_id: int) -> Requisition:
     req = db.get(Requisition, requisition_id)
     if req is None or req.organisation_id != organisation_id:
-        raise NotFound(f"requisition {requisition_id} not found")
+        raise NotFound(f"requisition {requisition_id} not found",
+                       reason=Reason.REQUISITION_NOT_FOUND, params={"id": requisition_id})
     return req
 
 
@@ -333,19 +334,24 @@ def update_delivery(req: Requisition, values: dict[str, str | None], *,
 
     if req.status != RequisitionStatus.DRAFT.value:
         raise Conflict(f"requisition {req.id} is {req.status}; delivery details can only be "
-                       "changed while it is a draft", requisition_id=req.id)
+                       "changed while it is a draft", requisition_id=req.id,
+                       reason=Reason.DELIVERY_NOT_DRAFT, params={"id": req.id})
     if user_id is not None and user_id != req.user_id:
-        raise Forbidden(f"only the buyer who made requisition {req.id} can change it")
+        raise Forbidden(f"only the buyer who made requisition {req.id} can change it",
+                        reason=Reason.NOT_OWN_REQUISITION, params={"id": req.id})
     for name, value in values.items():
         if name not in DELIVERY_FIELDS:
             raise InvalidRequest(f"unknown field {name!r}")
         value = (value or "").strip() or None
         if value is not None and len(value) > DELIVERY_FIELDS[name]:
-            raise InvalidRequest(f"{name} is at most {DELIVERY_FIELDS[name]} characters")
+            raise InvalidRequest(f"{name} is at most {DELIVERY_FIELDS[name]} characters",
+                                 reason=Reason.DELIVERY_FIELD_TOO_LONG,
+                                 params={"field": name, "max": DELIVERY_FIELDS[name]})
         if name == "delivery_country" and value is not None:
             value = value.upper()
             if not (len(value) == 2 and value.isalpha()):
-                raise InvalidRequest("the country is a two-letter ISO code such as SE")
+                raise InvalidRequest("the country is a two-letter ISO code such as SE",
+                                     reason=Reason.DELIVERY_COUNTRY)
         setattr(req, name, value)
     req.updated_at = utcnow()
 

@@ -110,6 +110,10 @@ class Statistics:
     currency: str
     rows: list[Figures]
     total: Figures
+    #: What was requested in other currencies than ``currency``, per currency: never added to
+    #: the figures (no exchange rates here); the page states it, the API counts the lines
+    #: (``other_currency_lines``) as DESIGN.md says.
+    other_currencies: dict[str, Decimal] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {"from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
@@ -233,14 +237,17 @@ def compute(db: Session, organisation_id: int, period: Period, by: GroupBy, tz: 
     first, after = period.bounds(tz)
     rows: dict[str, Figures] = {}
     total = Figures("", "")
+    others: dict[str, Decimal] = {}
     for line in _lines(db, organisation_id, first, after):
+        if line.currency != currency:
+            others[line.currency] = others.get(line.currency, Decimal(0)) + line.line_total
         key, label = _key(line, by, tz)
         row = rows.setdefault(key, Figures(key, label))
         _add(row, line, currency, with_vat=by is not GroupBy.UNSPSC)
         _add(total, line, currency, with_vat=True)
     ordered = sorted(rows.values(), key=lambda f: f.key if by is GroupBy.MONTH
                      else (-f.amounts["requested"], f.label))
-    return Statistics(period, by, currency, ordered, total)
+    return Statistics(period, by, currency, ordered, total, dict(sorted(others.items())))
 
 
 # --- CSV -------------------------------------------------------------------------------------

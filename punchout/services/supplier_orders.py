@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from punchout.errors import InvalidRequest
+from punchout.errors import InvalidRequest, Reason
 from punchout.persistence.models import OrderChannel, Supplier
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -39,24 +39,30 @@ def save_order_settings(db: Session, supplier: Supplier, settings: OrderSettings
         channel = OrderChannel(channel).value
     except ValueError:
         raise InvalidRequest(f"the order channel is cxml, email, peppol or none, not "
-                             f"{channel!r}") from None
+                             f"{channel!r}", reason=Reason.ORDER_CHANNEL) from None
     if url is not None and not url.startswith(("http://", "https://")):
-        raise InvalidRequest(f"the order URL must be an http(s) URL, not {url!r}")
+        raise InvalidRequest(f"the order URL must be an http(s) URL, not {url!r}",
+                             reason=Reason.ORDER_URL)
     if email is not None and not EMAIL.fullmatch(email):
-        raise InvalidRequest(f"{email!r} is not an e-mail address")
+        raise InvalidRequest(f"{email!r} is not an e-mail address", reason=Reason.ORDER_EMAIL,
+                             params={"email": email})
     if peppol is not None and not PEPPOL_ID.fullmatch(peppol):
         raise InvalidRequest(f"a Peppol ID is scheme:identifier such as 0007:5561234567, "
-                             f"not {peppol!r}")
+                             f"not {peppol!r}", reason=Reason.PEPPOL_ID)
     if channel == OrderChannel.CXML.value:
         if supplier.protocol != "cxml":
             raise InvalidRequest("the cxml order channel needs a cXML supplier (its "
-                                 "credentials sign the OrderRequest)")
+                                 "credentials sign the OrderRequest)",
+                                 reason=Reason.CXML_CHANNEL_NEEDS_CXML)
         if url is None:
-            raise InvalidRequest("the cxml order channel needs --order-url")
+            raise InvalidRequest("the cxml order channel needs --order-url",
+                                 reason=Reason.CHANNEL_NEEDS_URL)
     if channel == OrderChannel.EMAIL.value and email is None:
-        raise InvalidRequest("the email order channel needs --order-email")
+        raise InvalidRequest("the email order channel needs --order-email",
+                             reason=Reason.CHANNEL_NEEDS_EMAIL)
     if channel == OrderChannel.PEPPOL.value and peppol is None:
-        raise InvalidRequest("the peppol order channel needs --peppol-id")
+        raise InvalidRequest("the peppol order channel needs --peppol-id",
+                             reason=Reason.CHANNEL_NEEDS_PEPPOL_ID)
     changed = []
     for name, value in (("order_channel", channel), ("order_url", url),
                         ("order_email", email), ("peppol_id", peppol)):

@@ -20,11 +20,12 @@ from flask import (
 from flask_babel import format_date, gettext
 from flask_login import current_user, login_required
 
-from punchout.errors import InvalidRequest, ServiceError
+from punchout.errors import InvalidRequest, Reason, ServiceError
 from punchout.persistence.models import Agreement, Role
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
 from punchout.web.db import form_id, gateway, get_db
+from punchout.web.messages import overlap_warning
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,7 +35,7 @@ def admin_required(view):
     @login_required
     def wrapper(*args: Any, **kwargs: Any):
         if not current_user.has_role(Role.ADMIN):
-            abort(403, description="This page is for administrators.")
+            abort(403, description=gettext("This page is for administrators."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -69,20 +70,19 @@ def _form_date(name: str) -> date:
     try:
         return date.fromisoformat(request.form.get(name, ""))
     except ValueError:
-        raise InvalidRequest(f"{name.replace('_', ' ')} must be a date (YYYY-MM-DD)") from None
+        raise InvalidRequest(gettext("Give a date (YYYY-MM-DD).")) from None
 
 
-#: Which field of the add-agreement form a service refusal is about (by its message's start),
-#: and what to say beside that field.
-_FIELD_OF_REFUSAL = (
-    ("an agreement reference", "reference"),
-    ("agreement ", "reference"),
-    ("currency", "currency"),
-    ("the agreement ends", "valid_to"),
-    ("tolerances", "tolerance_percent"),
-    ("policy", "policy"),
-    ("UNSPSC", "unspsc_prefixes"),
-)
+#: Which field of the add-agreement form a service refusal is about, and what to say beside it.
+_FIELD_OF_REFUSAL = {
+    Reason.AGREEMENT_REFERENCE: "reference",
+    Reason.AGREEMENT_EXISTS: "reference",
+    Reason.AGREEMENT_CURRENCY: "currency",
+    Reason.AGREEMENT_ENDS_BEFORE_START: "valid_to",
+    Reason.AGREEMENT_TOLERANCE: "tolerance_percent",
+    Reason.AGREEMENT_POLICY: "policy",
+    Reason.AGREEMENT_UNSPSC: "unspsc_prefixes",
+}
 
 
 def _field_messages() -> dict[str, str]:
@@ -156,13 +156,16 @@ def agreement_add():
             unspsc_prefixes=request.form.get("unspsc_prefixes", "").replace(" ", "").split(","))
     except ServiceError as exc:
         db.rollback()
-        field = next((f for start, f in _FIELD_OF_REFUSAL if exc.message.startswith(start)),
-                     "reference")
+        field = _FIELD_OF_REFUSAL.get(exc.reason, "reference") if exc.reason else "reference"
         return _agreement_list(dict(request.form), {field: _field_messages()[field]}, 422)
     db.commit()
     flash(gettext("Agreement %(ref)s was added. Import its assortment below.",
                   ref=agreement.reference), "ok")
     return redirect(url_for("admin.agreement", ref=agreement.reference), code=303)
+
+
+def _overlap(a: Agreement) -> str | None:
+    return overlap_warning(a.reference, agreements.overlapping(get_db(), a))
 
 
 @bp.get("/agreements/<ref>")
@@ -174,8 +177,7 @@ def agreement(ref: str):
     db = get_db()
     current = agreements.version_in_force(db, a.id, _today())
     return render_template("admin_agreement.html", a=a, versions=history(db, a),
-                           current=current, overlap=agreements.overlap_warning(db, a),
-                           errors=None)
+                           current=current, overlap=_overlap(a), errors=None)
 
 
 @bp.post("/agreements/<ref>/assortment")
@@ -188,18 +190,18 @@ def assortment_upload(ref: str):
     db = get_db()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidRequest("choose a file to import")
+        raise InvalidRequest(gettext("Choose a file to import."))
     fmt = request.form.get("format") or None
     effective = request.form.get("effective_from") or None
     if fmt not in (None, "csv", "xlsx", "peppol"):
-        raise InvalidRequest("format must be csv, xlsx or peppol")
+        raise InvalidRequest(gettext("The format is CSV, XLSX or Peppol."))
     try:
         parsed = read_assortment(upload.read(), fmt, filename=upload.filename,
                                  default_currency=a.currency)
     except AssortmentFileError as exc:
         return render_template("admin_agreement.html", a=a, versions=history(db, a),
                                current=agreements.version_in_force(db, a.id, _today()),
-                               overlap=agreements.overlap_warning(db, a), errors=exc), 422
+                               overlap=_overlap(a), errors=exc), 422
     version = import_assortment(db, a, parsed, today=_today(), source_name=upload.filename,
                                 effective_from=_form_date("effective_from") if effective
                                 else None)
@@ -219,7 +221,7 @@ def assortment_export(ref: str):
     db = get_db()
     version = agreements.version_in_force(db, a.id, _today())
     if version is None:
-        abort(404, description=f"{ref} has no assortment in force today")
+        abort(404, description=gettext("%(ref)s has no assortment in force today.", ref=ref))
     return Response(export_csv(db, version), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{a.reference}-v{version.number}.csv"'})
 

@@ -4,12 +4,14 @@ retry for a failed one (the same services as ``suppliers add`` and ``orders retr
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from punchout.errors import ServiceError
 from punchout.services import accounts, orders, supplier_orders
 from punchout.web.admin import admin_required
 from punchout.web.db import get_db
+from punchout.web.messages import service_message
 
 bp = Blueprint("admin_orders", __name__, url_prefix="/admin")
 
@@ -19,8 +21,12 @@ bp = Blueprint("admin_orders", __name__, url_prefix="/admin")
 def supplier_list():
     db = get_db()
     return render_template("admin_suppliers.html",
-                           suppliers=accounts.list_suppliers(db, current_user.organisation),
-                           notice=request.args.get("notice"))
+                           suppliers=accounts.list_suppliers(db, current_user.organisation))
+
+
+def _field_names() -> dict[str, str]:
+    return {"order_channel": gettext("order channel"), "order_url": gettext("order URL"),
+            "order_email": gettext("order e-mail address"), "peppol_id": gettext("Peppol ID")}
 
 
 @bp.post("/suppliers/<int:supplier_id>/orders")
@@ -29,7 +35,7 @@ def supplier_orders_save(supplier_id: int):
     db = get_db()
     supplier = accounts.supplier_in_org(db, current_user.organisation_id, supplier_id)
     if supplier is None:
-        abort(404, description="That supplier does not exist.")
+        abort(404, description=gettext("That supplier does not exist."))
     settings = supplier_orders.OrderSettings(
         channel=request.form.get("order_channel") or None,
         order_url=request.form.get("order_url"), order_email=request.form.get("order_email"),
@@ -42,10 +48,15 @@ def supplier_orders_save(supplier_id: int):
         db.rollback()
         return render_template("admin_suppliers.html",
                                suppliers=accounts.list_suppliers(db, current_user.organisation),
-                               error=f"{supplier.name}: {exc.message}"), exc.http_status
-    notice = (f"{supplier.name}: {', '.join(changed)} saved" if changed
-              else f"{supplier.name}: nothing changed")
-    return redirect(url_for("admin_orders.supplier_list", notice=notice), code=303)
+                               error=gettext("%(supplier)s: %(message)s", supplier=supplier.name,
+                                             message=service_message(exc))), exc.http_status
+    names = _field_names()
+    # A success message lives in the session (flash), never in the URL: a reload does not
+    # repeat it and it does not end up in logs or bookmarks.
+    flash(gettext("%(supplier)s: %(fields)s saved.", supplier=supplier.name,
+                  fields=", ".join(names.get(name, name) for name in changed)) if changed
+          else gettext("%(supplier)s: nothing changed.", supplier=supplier.name), "ok")
+    return redirect(url_for("admin_orders.supplier_list"), code=303)
 
 
 @bp.get("/orders")
@@ -63,5 +74,5 @@ def order_retry(order_id: int):
     order = orders.get(db, current_user.organisation_id, str(order_id))
     orders.retry(db, order, user_id=current_user.id)
     db.commit()
-    flash(f"Order {order.order_number} is queued again.", "ok")
+    flash(gettext("Order %(number)s is queued again.", number=order.order_number), "ok")
     return redirect(url_for("buyer.requisition", req_id=order.requisition_id), code=303)

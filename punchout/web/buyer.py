@@ -19,7 +19,8 @@ from punchout.persistence.models import (
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
 from punchout.web.db import base_url, form_id, gateway, get_db
-from punchout.web.i18n import event_text, next_step
+from punchout.web.i18n import event_text
+from punchout.web.messages import next_step, service_message
 
 bp = Blueprint("buyer", __name__)
 
@@ -86,6 +87,11 @@ def history_in_words(req: Requisition) -> list[dict[str, object]]:
         if note.split(";")[0].strip().lower().startswith((
                 event.to_status, "submitted", "approved", "rejected", "cancelled",
                 "created from", "updated from")):
+            note = ""
+        if event.to_status in ("ordering", "ordered", "order_failed") \
+                and note.startswith("order "):
+            # The gateway's own English log of the order ("order X queued for the cxml
+            # channel"); the sentence above and the order's table say it in words.
             note = ""
         rows.append({"at": event.created_at, "text": text, "note": note})
     return rows
@@ -174,7 +180,7 @@ def requisition(req_id: int):
     if req.user_id != current_user.id and not (
         current_user.has_role(Role.APPROVER) or current_user.has_role(Role.ADMIN)
     ):
-        abort(404, description=f"requisition {req_id} not found")
+        abort(404, description=gettext("Requisition %(id)s does not exist.", id=req_id))
     return _requisition_page(req)
 
 
@@ -187,8 +193,7 @@ def _requisition_page(req, error: str | None = None, status: int = 200):
                            order_db_id=order.id if order is not None else None,
                            warnings=json.loads(req.warnings_json or "[]"),
                            error=error, history=history_in_words(req),
-                           next_step=next_step(req.status, checked=req.agreement_id is not None,
-                                               undecided=len(lifecycle.undecided_lines(req))),
+                           next_step=next_step(lifecycle.next_step(req)),
                            is_approver=current_user.has_role(Role.APPROVER)
                            and req.user_id != current_user.id), status
 
@@ -202,7 +207,7 @@ def _act(req, action, notice: str):
         db.commit()
     except ServiceError as exc:
         db.rollback()
-        return _requisition_page(req, error=exc.message, status=exc.http_status)
+        return _requisition_page(req, error=service_message(exc), status=exc.http_status)
     flash(notice, "ok")
     return redirect(url_for("buyer.requisition", req_id=req.id), code=303)
 
@@ -217,14 +222,15 @@ def session_page(session_id: int):
         session = None
     if session is None or (session.user_id != current_user.id
                            and not current_user.has_role(Role.APPROVER)):
-        abort(404, description=f"punch-out session {session_id} not found")
+        abort(404, description=gettext("Punch-out session %(id)s does not exist.",
+                                       id=session_id))
     return render_template("session.html", s=punchout_flow.session_dict(session))
 
 
 def _own_or_approver(req_id: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
-        abort(404, description=f"requisition {req_id} not found")
+        abort(404, description=gettext("Requisition %(id)s does not exist.", id=req_id))
     return req
 
 

@@ -5,6 +5,7 @@ administrators see the organisation's."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from punchout.persistence.models import CertificationRun, Role
@@ -21,7 +22,7 @@ def _allowed_supplier_id() -> int | None:
         return None
     if Role.SUPPLIER.value in current_user.role_set and current_user.supplier_id:
         return int(current_user.supplier_id)
-    abort(403, description="Certification is for supplier users and administrators.")
+    abort(403, description=gettext("Certification is for supplier users and administrators."))
 
 
 @bp.get("/certification")
@@ -43,7 +44,7 @@ def run():
     supplier_id = form_id(request.form.get("supplier_id"))
     supplier = accounts.supplier_in_org(db, current_user.organisation_id, supplier_id)
     if supplier is None or (only is not None and supplier.id != only):
-        abort(404, description="That supplier connection does not exist.")
+        abort(404, description=gettext("That supplier connection does not exist."))
     done = certification.run_for_supplier(gateway(), db, supplier, current_user, base_url())
     return redirect(url_for("certification.report", run_id=done.id), code=303)
 
@@ -53,7 +54,7 @@ def _run(run_id: int) -> CertificationRun:
     found = get_db().get(CertificationRun, run_id)
     if (found is None or found.organisation_id != current_user.organisation_id
             or (only is not None and found.supplier_id != only)):
-        abort(404, description=f"certification run {run_id} not found")
+        abort(404, description=gettext("Certification run %(id)s does not exist.", id=run_id))
     return found
 
 
@@ -84,7 +85,7 @@ def capture(token: str):
     """Where a supplier's shop posts the basket during a certification run (cross-site and
     CSRF-exempt like the return endpoint; the unguessable token names the run)."""
     if not certification.capture_token_valid(gateway(), token):
-        abort(404, description="No certification run is waiting for a basket here.")
+        abort(404, description=gettext("No certification run is waiting for a basket here."))
     limit = gateway().settings.max_body
     if request.method == "GET":
         body, ctype = request.query_string, "GET"

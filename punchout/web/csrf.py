@@ -10,6 +10,7 @@ import hmac
 import secrets
 
 from flask import Flask, abort, request, session
+from flask_babel import gettext
 
 EXEMPT_BLUEPRINTS = {"returns", "api", "health", "capture"}
 
@@ -31,5 +32,5 @@ def init_app(app: Flask) -> None:
         sent = request.form.get("csrf_token", "")
         expected = session.get("_csrf", "")
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-            abort(400, description="The form has expired or was not sent from this site. "
-                                   "Reload the page and try again.")
+            abort(400, description=gettext("The form has expired or was not sent from this site. "
+                                           "Reload the page and try again."))

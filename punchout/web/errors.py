@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from punchout.errors import Conflict, ServiceError
+from punchout.errors import Conflict, Reason, ServiceError
 from punchout.logmask import mask_tokens
 
 log = logging.getLogger(__name__)
@@ -54,13 +54,15 @@ def page_title(status: int, given: str | None) -> str:
     """The error page's heading in the reader's language (the JSON API keeps its codes)."""
     titles = {400: gettext("The request could not be used"), 401: gettext("Log in first"),
               403: gettext("Not allowed"), 404: gettext("Not found"),
-              405: gettext("Not allowed this way"), 409: gettext("Already received"),
+              405: gettext("Not allowed this way"), 409: gettext("Not possible now"),
               410: gettext("Expired"), 413: gettext("Too large"),
               422: gettext("Cannot be done"), 429: gettext("Too many attempts"),
               500: gettext("Internal error"),
               502: gettext("The supplier did not answer as expected"),
               503: gettext("Not available just now"),
               504: gettext("The supplier did not answer in time")}
+    if status == 409 and given == "Already received":
+        return gettext("Already received")
     if status == 503 and given:
         return gettext("The supplier is busy") if "supplier" in given.lower() else titles[503]
     return titles.get(status) or given or gettext("Something went wrong")
@@ -69,26 +71,35 @@ def page_title(status: int, given: str | None) -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
+        from punchout.web.messages import service_message
+
         req_id = exc.requisition_id if isinstance(exc, Conflict) else None
-        titles = {409: "Already received", 410: "Expired", 413: "Too large",
-                  502: "The supplier did not answer as expected",
-                  503: "The supplier is busy",
-                  504: "The supplier did not answer in time"}
-        return error_response(exc.http_status, exc.code, exc.message,
-                              title=titles.get(exc.http_status), requisition_id=req_id)
+        # 409 is "already received" only for a basket; other refusals "cannot be done now".
+        title = {409: "Already received" if exc.reason is Reason.BASKET_RECEIVED_ALREADY
+                 else "Conflict", 503: "supplier busy"}.get(exc.http_status)
+        message = exc.message if wants_json() else service_message(exc)
+        return error_response(exc.http_status, exc.code, message, title=title,
+                              requisition_id=req_id)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge):
         limit = app.config.get("MAX_CONTENT_LENGTH")
-        return error_response(413, "payload_too_large",
-                              f"The request body is larger than the limit of {limit} bytes.",
-                              title="Too large")
+        message = (f"The request body is larger than the limit of {limit} bytes." if wants_json()
+                   else gettext("The request is larger than the limit of %(limit)s bytes.",
+                                limit=limit))
+        return error_response(413, "payload_too_large", message, title="Too large")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         status = exc.code or 500
-        return error_response(status, HTTP_CODES.get(status, "invalid_request"),
-                              exc.description or exc.name, title=exc.name)
+        message = exc.description or exc.name
+        if not wants_json() and message == type(exc).description:
+            # Werkzeug's own English sentence: say the page's heading instead.
+            message = page_title(status, exc.name)
+        if not wants_json() and status == 429:
+            message = gettext("Too many attempts in a short time. Wait a minute and try again.")
+        return error_response(status, HTTP_CODES.get(status, "invalid_request"), message,
+                              title=exc.name)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
@@ -149,7 +160,9 @@ def database_unavailable(exc: Exception) -> Response:
         # A page of its own, rendered without the context processors: the usual layout and
         # Flask-Login's would ask the database who is logged in.
         page = current_app.jinja_env.get_template("unavailable.html")
-        response = make_response(page.render(message=message))
+        response = make_response(page.render(message=gettext(
+            "The gateway's database is not answering right now. Nothing you sent is lost if it "
+            "was acknowledged; try again in a moment.")))
     response.status_code = 503
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response

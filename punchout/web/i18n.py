@@ -23,7 +23,7 @@ from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from flask import Blueprint, Flask, current_app, redirect, request
-from flask_babel import Babel, format_date, format_datetime, get_locale, gettext, ngettext
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 
 from punchout.config import LANGUAGES, Settings
 from punchout.domain.unit_names import unit_name
@@ -238,28 +238,3 @@ def event_text(to_status: str, who: str) -> str:
     }
     return sentences.get(to_status) or gettext(
         "%(who)s changed the status to %(status)s", who=who, status=status_name(to_status))
-
-
-def next_step(status: str, *, checked: bool, undecided: int) -> str:
-    """What happens next to a requisition, for the reader (the pages' counterpart of
-    ``lifecycle.next_step``, whose English sentence the API keeps)."""
-    if status == "draft":
-        if not checked:
-            return gettext("This requisition was made in a test connection without an "
-                           "agreement: it can never be ordered.")
-        return gettext("Check the lines and submit the requisition for approval.")
-    if status == "submitted":
-        if undecided:
-            return ngettext("Waiting for an approver: %(num)s flagged line to decide, then "
-                            "approval.", "Waiting for an approver: %(num)s flagged lines to "
-                            "decide, then approval.", undecided)
-        return gettext("Waiting for an approver to approve or reject it.")
-    sentences = {
-        "approved": gettext("Approved: the order is queued for the supplier."),
-        "ordering": gettext("The order is being sent to the supplier."),
-        "ordered": gettext("Ordered: the supplier has the order. Nothing more to do."),
-        "order_failed": gettext("The order could not be delivered; an administrator can "
-                                "retry it."),
-        "rejected": gettext("Rejected by the approver. Shop again to make a new requisition."),
-    }
-    return sentences.get(status, gettext("Cancelled. Nothing will be ordered."))

@@ -38,13 +38,15 @@ def start_page(token: str):
 def _line(req_id: int, line_no: int):
     req = requisitions.get(get_db(), current_user.organisation_id, req_id)
     if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
-        abort(404, description=f"requisition {req_id} not found")
+        abort(404, description=gettext("Requisition %(id)s does not exist.", id=req_id))
     if req.supplier.protocol != "oci":
-        abort(404, description="only OCI suppliers offer DETAIL and VALIDATE")
+        abort(404, description=gettext("Only OCI suppliers show product pages and today's "
+                                       "prices."))
     for line in req.lines:
         if line.line_no == line_no:
             return req, line
-    abort(404, description=f"requisition {req_id} has no line {line_no}")
+    abort(404, description=gettext("Requisition %(id)s has no line %(line)s.", id=req_id,
+                                   line=line_no))
 
 
 @bp.get("/requisitions/<int:req_id>/lines/<int:line_no>/detail")

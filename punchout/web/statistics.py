@@ -27,6 +27,7 @@ from punchout.services.statistics import (
 from punchout.web import charts
 from punchout.web.db import gateway, get_db
 from punchout.web.i18n import money, percent
+from punchout.web.messages import segment
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics")
 
@@ -58,7 +59,7 @@ def _statistics() -> Statistics:
             row.label = {GroupBy.AGREEMENT: gettext("no agreement"),
                          GroupBy.UNSPSC: gettext("no UNSPSC code")}.get(by, row.label)
         elif by is GroupBy.UNSPSC:
-            row.label = gettext("segment %(code)s", code=row.key)
+            row.label = segment(row.key)
     stats.total.label = gettext("All")
     return stats
 

@@ -113,6 +113,8 @@ def test_catalogues_compile_when_missing_or_older(tmp_path: Path):
 
 
 def test_every_swedish_message_is_translated():
+    """No empty, fuzzy or placeholder-breaking Swedish entry (a fuzzy one would show English
+    or a wrong sentence)."""
     from babel.messages.pofile import read_po
 
     with (TRANSLATIONS / "sv" / "LC_MESSAGES" / "messages.po").open("rb") as f:
@@ -120,3 +122,5 @@ def test_every_swedish_message_is_translated():
     missing = [m.id for m in catalog if m.id and not (
         all(m.string) if isinstance(m.string, tuple) else m.string)]
     assert missing == []
+    assert [m.id for m in catalog if m.id and m.fuzzy] == []
+    assert [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()] == []
