@@ -82,16 +82,16 @@ def parse_quantity(text: str | int, article: Article) -> Decimal:
     try:
         quantity = Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a quantity") from None
+        raise ValueError(f"{text!r} är inget antal") from None
     if not quantity.is_finite() or quantity <= 0:
-        raise ValueError("the quantity must be greater than zero")
+        raise ValueError("antalet måste vara större än noll")
     if quantity > MAX_QUANTITY:
-        raise ValueError(f"at most {MAX_QUANTITY} at a time")
+        raise ValueError(f"högst {MAX_QUANTITY} åt gången")
     if article.allows_decimal_quantity:
         if quantity != quantity.quantize(Decimal("0.001")):
-            raise ValueError(f"at most three decimals for {article.unit}")
+            raise ValueError(f"högst tre decimaler för {article.unit}")
     elif quantity != quantity.to_integral_value():
-        raise ValueError(f"{article.short_name} is sold in whole {article.unit}")
+        raise ValueError(f"{article.short_name} säljs bara i hela {article.unit}")
     return quantity
 
 

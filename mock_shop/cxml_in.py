@@ -207,8 +207,8 @@ def read_punchout_request(request: SetupRequest, root: etree._Element) -> None:
                 quantity = Decimal(0)
             if not part_id or not quantity.is_finite() or quantity <= 0:
                 request.skipped_items.append(
-                    f"Line {item.get('lineNumber') or position} of your earlier basket could "
-                    "not be read and was left out."
+                    f"Rad {item.get('lineNumber') or position} i din tidigare varukorg gick "
+                    "inte att läsa och utelämnades."
                 )
                 continue
             aux_element = item.find("ItemID/SupplierPartAuxiliaryID")

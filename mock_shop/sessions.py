@@ -166,7 +166,7 @@ def cart_from_items(
     for part_id, quantity, aux in items:
         article = catalogue.get(part_id)
         if article is None:
-            notices.append(f"Article {part_id} from your earlier basket is no longer sold.")
+            notices.append(f"Artikel {part_id} från din tidigare varukorg säljs inte längre.")
             continue
         lines.append(CartLine(article, quantity, aux))
     return lines, notices

@@ -62,8 +62,8 @@ def check_csrf() -> Response | None:
     given = request.form.get("csrf_token", "")
     if not expected or not hmac.compare_digest(str(expected), given):
         return message(
-            "The form has expired",
-            "Go back, reload the page and try again.",
+            "Formuläret har gått ut",
+            "Gå tillbaka, ladda om sidan och försök igen.",
             400,
         )
     return None
@@ -79,16 +79,16 @@ def _writable_session() -> PunchoutSession:
     if po is None:
         abort(
             message(
-                "No punch-out session",
-                "Start shopping from your procurement system to fill a basket.",
+                "Ingen punch-out-session",
+                "Börja handla från ditt inköpssystem för att fylla en varukorg.",
                 403,
             )
         )
     if po.read_only:
         abort(
             message(
-                "This basket is read-only",
-                "You opened the basket to inspect it; it cannot be changed here.",
+                "Varukorgen är skrivskyddad",
+                "Du öppnade varukorgen för att granska den; den kan inte ändras här.",
                 403,
             )
         )
@@ -118,16 +118,15 @@ def start(token: str) -> WerkzeugResponse:
     po, first_use = shop.store.claim_start(token)
     if po is None:
         return message(
-            "Unknown punch-out link",
-            "This punch-out link is unknown or has expired; start again from your "
-            "procurement system.",
+            "Okänd punch-out-länk",
+            "Länken är okänd eller har gått ut; börja om från ditt inköpssystem.",
             404,
         )
     fault = shop.fault_for(po)
     if not first_use and not (fault is not None and fault.reusable_start_page):
         return message(
-            "Link already used",
-            "This punch-out link has already been used; start again from your procurement system.",
+            "Länken är redan använd",
+            "Den här punch-out-länken har redan använts; börja om från ditt inköpssystem.",
             410,
         )
     bind_browser(po)
@@ -164,7 +163,7 @@ def index() -> Response:
 def article(part_id: str) -> Response:
     item = current_shop().catalogue.get(part_id)
     if item is None:
-        return message("No such article", f"There is no article {part_id}.", 404)
+        return message("Artikeln finns inte", f"Det finns ingen artikel {part_id}.", 404)
     return page("article.html", article=item, categories=current_shop().catalogue.categories)
 
 
@@ -182,7 +181,7 @@ def cart_add() -> WerkzeugResponse:
     po = _writable_session()
     item = shop.catalogue.get(request.form.get("part_id", ""))
     if item is None:
-        return message("No such article", "That article is not sold here.", 400)
+        return message("Artikeln finns inte", "Den artikeln säljs inte här.", 400)
     try:
         quantity = parse_quantity(request.form.get("quantity", "1"), item)
     except ValueError as exc:
@@ -190,7 +189,7 @@ def cart_add() -> WerkzeugResponse:
     else:
         with shop.store.locked():
             po.add(item, quantity, _catalogue_aux(item.supplier_part_auxiliary_id))
-        flash(f"Added {item.short_name} to the cart.", "ok")
+        flash(f"{item.short_name} ligger nu i varukorgen.", "ok")
     return redirect(_safe_next(url_for("shop.cart")), 303)
 
 
@@ -204,7 +203,7 @@ def _line_index(po: PunchoutSession) -> int:
     except ValueError:
         index = -1
     if not 0 <= index < len(po.cart):
-        abort(message("No such cart line", "The cart has changed; reload it.", 400))
+        abort(message("Raden finns inte", "Varukorgen har ändrats; ladda om den.", 400))
     return index
 
 
@@ -229,7 +228,7 @@ def cart_remove() -> WerkzeugResponse:
     with shop.store.locked():
         index = _line_index(po)
         removed = po.cart.pop(index)
-    flash(f"Removed {removed.article.short_name}.", "ok")
+    flash(f"{removed.article.short_name} togs bort.", "ok")
     return redirect(url_for("shop.cart"), 303)
 
 
@@ -267,4 +266,4 @@ def cancel() -> Response:
 
 @bp.app_errorhandler(404)
 def not_found(error: HTTPException) -> Response:
-    return message("Not found", "There is no such page in the shop.", 404)
+    return message("Hittades inte", "Den sidan finns inte i butiken.", 404)

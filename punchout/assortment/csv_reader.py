@@ -22,6 +22,7 @@ from punchout.assortment.model import (
     AssortmentFileError,
     ParsedAssortment,
     RowError,
+    RowProblem,
     common_currency,
 )
 from punchout.assortment.tabular import build_rows, map_header
@@ -44,7 +45,8 @@ def read_csv(data: bytes, *, default_currency: str | None = None) -> ParsedAssor
             header, header_row = cells, number
             break
     if header is None:
-        raise AssortmentFileError([RowError(0, None, "the file has no header row")])
+        raise AssortmentFileError([RowError(0, None, "the file has no header row",
+                                            RowProblem.NO_HEADER)])
     index = map_header(header, header_row)
 
     rows = build_rows(index, len(header), records, texts_of=_stripped,
@@ -73,7 +75,8 @@ def _decode(body: bytes, encoding: str, whole: bytes) -> str:
         line = whole[:offset].count(b"\n") + 1
         raise AssortmentFileError([RowError(0, None, (
             f"byte 0x{body[exc.start]:02x} on line {line} is not valid {encoding}; save the "
-            "file as UTF-8 (or as Windows 'CSV' in cp1252)"))]) from None
+            "file as UTF-8 (or as Windows 'CSV' in cp1252)"), RowProblem.NOT_UTF8,
+            str(line))]) from None
 
 
 def sniff_separator(text: str) -> str:

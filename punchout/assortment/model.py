@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from punchout.errors import InvalidInput
 
@@ -52,13 +53,35 @@ class AssortmentRow:
         return (self.supplier_part_id, self.unit, self.supplier_part_auxiliary_id)
 
 
+class RowProblem(StrEnum):
+    """What a row error is about, for a page in another language than the English ``message``
+    (the CLI and the API keep the message; ``punchout/web/messages.py`` says the problem)."""
+
+    EMPTY = "empty"
+    NEGATIVE = "negative"
+    BAD_VALUE = "bad_value"
+    DUPLICATE = "duplicate"
+    UNKNOWN_COLUMN = "unknown_column"
+    REPEATED_COLUMN = "repeated_column"
+    MISSING_COLUMN = "missing_column"
+    EXTRA_CELLS = "extra_cells"
+    UNNAMED_VALUE = "unnamed_value"
+    NO_HEADER = "no_header"
+    NOT_UTF8 = "not_utf8"
+
+
 @dataclass(frozen=True)
 class RowError:
-    """One problem: a row (0 for the file as a whole), the column or element, and why."""
+    """One problem: a row (0 for the file as a whole), the column or element, and why.
+
+    ``problem`` and ``value`` (the cell, column or row it names) let a page say it in the
+    reader's language; a problem without a code is shown with its English ``message``."""
 
     row: int
     column: str | None
     message: str
+    problem: RowProblem | None = None
+    value: str | None = None
 
     def __str__(self) -> str:
         where = "file" if self.row == 0 else f"row {self.row}"

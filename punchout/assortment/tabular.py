@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from punchout.assortment.model import AssortmentFileError, AssortmentRow, RowError
+from punchout.assortment.model import AssortmentFileError, AssortmentRow, RowError, RowProblem
 from punchout.assortment.values import (
     check_currency,
     check_gtin,
@@ -57,14 +57,17 @@ def map_header(cells: Sequence[object], row: int) -> dict[str, int]:
             continue
         if name not in COLUMNS:
             errors.append(RowError(row, name, f"unknown column {name!r} (the columns are: "
-                                              f"{', '.join(COLUMNS)})"))
+                                              f"{', '.join(COLUMNS)})",
+                                   RowProblem.UNKNOWN_COLUMN, name))
         elif name in index:
-            errors.append(RowError(row, name, f"column {name!r} appears more than once"))
+            errors.append(RowError(row, name, f"column {name!r} appears more than once",
+                                   RowProblem.REPEATED_COLUMN, name))
         else:
             index[name] = position
     for name in REQUIRED_COLUMNS:
         if name not in index:
-            errors.append(RowError(row, name, f"required column {name!r} is missing"))
+            errors.append(RowError(row, name, f"required column {name!r} is missing",
+                                   RowProblem.MISSING_COLUMN, name))
     if errors:
         raise AssortmentFileError(errors)
     return index
@@ -114,14 +117,16 @@ def build_rows(
         n = len(texts)
         if n > width:
             if any(texts[width:]):
-                problems.append(RowError(number, None, f"{n} cells, but the header has {width}"))
+                problems.append(RowError(number, None, f"{n} cells, but the header has {width}",
+                                         RowProblem.EXTRA_CELLS, str(width)))
             del texts[width:]
             n = width
         texts.extend(padding[n:])
         for i in unnamed:
             if texts[i]:
                 problems.append(RowError(number, None, f"value {texts[i]!r} in column {i + 1}, "
-                                                       "which has no name in the header"))
+                                                       "which has no name in the header",
+                                         RowProblem.UNNAMED_VALUE, str(i + 1)))
         if unsafe_reason("".join(texts)) is not None:  # one search per row, not per cell
             errors.extend(problems)
             errors.extend(RowError(number, names_by_index.get(i), reason)
@@ -131,30 +136,32 @@ def build_rows(
 
         part = texts[i_part]
         if not part:
-            problems.append(RowError(number, "supplier_part_id", "is empty"))
+            problems.append(RowError(number, "supplier_part_id", "is empty", RowProblem.EMPTY))
 
         unit = texts[i_unit]
         if not unit:
-            problems.append(RowError(number, "unit", "is empty"))
+            problems.append(RowError(number, "unit", "is empty", RowProblem.EMPTY))
         elif unit in units:
             unit = units[unit]
         else:
             try:
                 unit = units[unit] = normalise_unit(unit)
             except ValueError as exc:
-                problems.append(RowError(number, "unit", str(exc)))
+                problems.append(RowError(number, "unit", str(exc), RowProblem.BAD_VALUE, unit))
 
         price: Decimal | None = None
         if not texts[i_price]:
-            problems.append(RowError(number, "price", "is empty"))
+            problems.append(RowError(number, "price", "is empty", RowProblem.EMPTY))
         else:
             try:
                 price = number_of(cells[i_price])
             except ValueError as exc:
-                problems.append(RowError(number, "price", str(exc)))
+                problems.append(RowError(number, "price", str(exc), RowProblem.BAD_VALUE,
+                                         texts[i_price]))
             else:
                 if price < 0:
-                    problems.append(RowError(number, "price", f"{price} is negative"))
+                    problems.append(RowError(number, "price", f"{price} is negative",
+                                             RowProblem.NEGATIVE, texts[i_price]))
 
         currency = default
         if cur := texts[i_cur]:
@@ -163,28 +170,31 @@ def build_rows(
                 try:
                     currency = currencies[cur] = check_currency(cur)
                 except ValueError as exc:
-                    problems.append(RowError(number, "currency", str(exc)))
+                    problems.append(RowError(number, "currency", str(exc), RowProblem.BAD_VALUE,
+                                             cur))
 
         unspsc = texts[i_unspsc] or None
         if unspsc is not None and unspsc not in valid_unspsc:
             try:
                 valid_unspsc.add(check_unspsc(unspsc))
             except ValueError as exc:
-                problems.append(RowError(number, "unspsc", str(exc)))
+                problems.append(RowError(number, "unspsc", str(exc), RowProblem.BAD_VALUE,
+                                         unspsc))
 
         max_quantity: Decimal | None = None
         if texts[i_maxq]:
             try:
                 max_quantity = check_positive(number_of(cells[i_maxq]))
             except ValueError as exc:
-                problems.append(RowError(number, "max_quantity", str(exc)))
+                problems.append(RowError(number, "max_quantity", str(exc), RowProblem.BAD_VALUE,
+                                         texts[i_maxq]))
 
         gtin = texts[i_gtin] or None
         if gtin is not None:
             try:
                 check_gtin(gtin)
             except ValueError as exc:
-                problems.append(RowError(number, "gtin", str(exc)))
+                problems.append(RowError(number, "gtin", str(exc), RowProblem.BAD_VALUE, gtin))
 
         aux = texts[i_aux] or None
         if part and unit:
@@ -193,7 +203,8 @@ def build_rows(
             if first is not None:
                 problems.append(RowError(number, None, f"duplicate of row {first}: the same "
                                          "supplier_part_id, unit and supplier_part_auxiliary_id "
-                                         f"({part}, {unit}, {aux or 'no aux ID'})"))
+                                         f"({part}, {unit}, {aux or 'no aux ID'})",
+                                         RowProblem.DUPLICATE, str(first)))
             else:
                 seen[key] = number
 

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import gettext, ngettext
 
+from punchout.assortment.model import RowError, RowProblem
 from punchout.domain.unspsc import segment_name
 from punchout.errors import Reason, ServiceError, SupplierError
 from punchout.services.lifecycle import NextStep, Step
@@ -304,5 +305,33 @@ def audit_event(entity: str, name: str, action: str) -> str:
 def init_app(app: Flask) -> None:
     for name, fn in (("channel_name", channel_name), ("audit_event", audit_event),
                      ("missing_detail", missing_detail), ("basket_warning", basket_warning),
-                     ("role_name", role_name), ("segment_name", segment)):
+                     ("role_name", role_name), ("segment_name", segment),
+                     ("row_problem", row_problem)):
         app.add_template_global(fn, name)
+
+
+_ROW_PROBLEMS: dict[RowProblem, Callable[[str], str]] = {
+    RowProblem.EMPTY: lambda v: gettext("is empty"),
+    RowProblem.NEGATIVE: lambda v: gettext("%(value)s is negative", value=v),
+    RowProblem.BAD_VALUE: lambda v: gettext("%(value)s cannot be used here", value=v),
+    RowProblem.DUPLICATE: lambda v: gettext(
+        "the same article, unit and variant as row %(row)s", row=v),
+    RowProblem.UNKNOWN_COLUMN: lambda v: gettext("unknown column %(name)s", name=v),
+    RowProblem.REPEATED_COLUMN: lambda v: gettext("column %(name)s appears more than once",
+                                                  name=v),
+    RowProblem.MISSING_COLUMN: lambda v: gettext("the required column %(name)s is missing",
+                                                 name=v),
+    RowProblem.EXTRA_CELLS: lambda v: gettext("more cells than the header's %(num)s", num=v),
+    RowProblem.UNNAMED_VALUE: lambda v: gettext(
+        "a value in column %(num)s, which has no name in the header", num=v),
+    RowProblem.NO_HEADER: lambda v: gettext("the file has no header row"),
+    RowProblem.NOT_UTF8: lambda v: gettext(
+        "line %(line)s is not UTF-8; save the file as UTF-8 (or as Windows 'CSV')", line=v),
+}
+
+
+def row_problem(error: RowError) -> str:
+    """Why an assortment row was refused, in the reader's language."""
+    if current_language() == SOURCE_LANGUAGE or error.problem not in _ROW_PROBLEMS:
+        return error.message
+    return _ROW_PROBLEMS[error.problem](error.value or "")

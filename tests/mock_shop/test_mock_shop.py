@@ -386,7 +386,7 @@ def test_start_page_is_one_time(client: FlaskClient) -> None:
     assert "HttpOnly" in cookie
     again = client.get(url)
     assert again.status_code == 410
-    assert "already been used" in again.get_data(True)
+    assert "redan använts" in again.get_data(True)
     other_browser = client.application.test_client()
     assert other_browser.get(url).status_code == 410
     assert client.get("/punchout/start/not-a-token").status_code == 404
@@ -405,7 +405,7 @@ def test_selected_item_goes_to_article(client: FlaskClient) -> None:
 
 def test_pages_without_session(client: FlaskClient) -> None:
     page = client.get("/").get_data(True)
-    assert "No punch-out session" in page and "Add to cart" not in page
+    assert "Ingen punch-out-session" in page and "Lägg i varukorgen" not in page
     assert "Kopieringspapper" in page
     assert client.get("/cart").status_code == 200
     assert client.get("/healthz").get_json() == {"status": "ok"}
@@ -415,7 +415,7 @@ def test_pages_without_session(client: FlaskClient) -> None:
 def test_browse_search_and_escape(client: FlaskClient) -> None:
     open_shop(client)
     home = client.get("/").get_data(True)
-    assert f"Mock shop — punch-out session for <strong>{EMAIL}</strong>" in home
+    assert f"Mock shop — punch-out-session för <strong>{EMAIL}</strong>" in home
     assert home.count('class="card"') == len(load_catalogue())
     cleaning = client.get("/", query_string={"category": "Städ och hygien"}).get_data(True)
     assert "Toalettpapper" in cleaning and "Kopieringspapper" not in cleaning
@@ -427,6 +427,26 @@ def test_browse_search_and_escape(client: FlaskClient) -> None:
     article = client.get("/article/KG-1310").get_data(True)
     assert "v=2&amp;lot=&lt;A&gt;" in article and "<A>" not in article
     assert client.get("/article/NOPE").status_code == 404
+
+
+def test_buyer_pages_are_swedish(client: FlaskClient) -> None:
+    """Swedish buyers shop here in the demo: the shop's own words are Swedish (the articles'
+    data is Swedish already)."""
+    import re
+
+    english = re.compile(r"\b(Cart|Add to cart|Search|Remove|Update|Total|Quantity|Price|Amount|"
+                         r"Article number|Manufacturer|Unit|Delivery|days|Categories|All "
+                         r"articles|Transfer|Cancel|Return|session for|excluding VAT|"
+                         r"Not found|No such)\b")
+    open_shop(client)
+    token = csrf(client)
+    client.post("/cart/add", data={"csrf_token": token, "part_id": "KG-1001", "quantity": "2"})
+    for path in ("/", "/?q=papper", "/article/KG-1001", "/cart", "/nowhere"):
+        html = client.get(path).get_data(True)
+        text = re.sub(r"<[^>]+>", " ", html) + " ".join(
+            re.findall(r'(?:aria-label|placeholder)="([^"]*)"', html))
+        assert english.findall(text) == [], path
+    assert "Lägg i varukorgen" in client.get("/").get_data(True)
 
 
 def test_user_email_is_escaped(client: FlaskClient) -> None:
@@ -454,7 +474,7 @@ def test_cart_through_pages_and_checkout(client: FlaskClient, dtd: etree.DTD) ->
     assert bad.headers["Location"] == "/cart"
     post("/cart/add", part_id="KG-1302", quantity="-1")
     cart = client.get("/cart").get_data(True)
-    assert "sold in whole" in cart and "greater than zero" in cart
+    assert "säljs bara i hela" in cart and "större än noll" in cart
     assert post("/cart/add", part_id="NOPE", quantity="1").status_code == 400
     assert client.post("/cart/add", data={"part_id": "KG-1001"}).status_code == 400  # no CSRF
     wrong = client.post("/cart/add", data={"csrf_token": "forged", "part_id": "KG-1001"})
@@ -463,7 +483,7 @@ def test_cart_through_pages_and_checkout(client: FlaskClient, dtd: etree.DTD) ->
     cart = client.get("/cart").get_data(True)
     assert "Tangentbord" not in cart
     assert cart.count('action="/cart/remove"') == 4
-    assert "Transfer basket to procurement system" in cart and "Cancel and return" in cart
+    assert "Skicka varukorgen till inköpssystemet" in cart and "Avbryt och gå tillbaka" in cart
 
     post("/cart/update", line="3", quantity="300")
     post("/cart/update", line="0", quantity="abc")
@@ -475,7 +495,7 @@ def test_cart_through_pages_and_checkout(client: FlaskClient, dtd: etree.DTD) ->
     assert page.status_code == 200
     text = page.get_data(True)
     assert 'document.getElementById("transfer").submit()' in text
-    assert "Continue to procurement system" in text
+    assert "Fortsätt till inköpssystemet" in text
     action, fields = form_of(text)
     assert action == RETURN_URL
     assert list(fields) == ["cxml-base64"]
@@ -621,7 +641,7 @@ def test_edit_prefills_cart_and_echoes_aux_ids(client: FlaskClient, dtd: etree.D
 
     assert client.get(url).headers["Location"] == "/cart"
     cart = client.get("/cart").get_data(True)
-    assert "XX-9999" in cart and "no longer sold" in cart
+    assert "XX-9999" in cart and "säljs inte längre" in cart
     assert cart.count('action="/cart/remove"') == 3
 
     _, document = checkout_api(client, token)
@@ -658,10 +678,10 @@ def test_create_ignores_item_out(client: FlaskClient) -> None:
 def test_inspect_is_read_only(client: FlaskClient, dtd: etree.DTD) -> None:
     open_shop(client, operation="inspect", extra=EDIT_ITEMS)
     cart = client.get("/cart").get_data(True)
-    assert "read-only" in cart
-    assert "Return to procurement system" in cart
-    assert "Transfer basket" not in cart and 'action="/cart/remove"' not in cart
-    assert "Add to cart" not in client.get("/").get_data(True)
+    assert "skrivskyddad" in cart
+    assert "Tillbaka till inköpssystemet" in cart
+    assert "Skicka varukorgen" not in cart and 'action="/cart/remove"' not in cart
+    assert "Lägg i varukorgen" not in client.get("/").get_data(True)
     token = csrf(client)
     for path, form in [
         ("/cart/add", {"part_id": "KG-1001", "quantity": "1"}),

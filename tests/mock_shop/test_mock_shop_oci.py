@@ -190,7 +190,7 @@ def api_checkout(client: FlaskClient, token: str, **params: str) -> dict[str, An
 
 
 def no_shop_session(client: FlaskClient) -> bool:
-    return "There is no punch-out session" in client.get("/cart").get_data(True)
+    return "Det finns ingen punch-out-session" in client.get("/cart").get_data(True)
 
 
 def write_catalogue(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -253,12 +253,12 @@ def test_login_by_post_opens_the_shop(client: FlaskClient) -> None:
     assert response.status_code == 303 and response.headers["Location"] == "/"
     assert response.headers["Set-Cookie"].startswith("mockshop_session=")
     home = client.get("/").get_data(True)
-    assert f"punch-out session for <strong>{USER}</strong>" in home
+    assert f"punch-out-session för <strong>{USER}</strong>" in home
     assert '<span class="badge protocol">OCI 4.0</span>' in home
-    assert "Add to cart" in home
+    assert "Lägg i varukorgen" in home
     token = csrf(client)
     add(client, token, "KG-1001", "2")
-    assert "Transfer basket to procurement system" in client.get("/cart").get_data(True)
+    assert "Skicka varukorgen till inköpssystemet" in client.get("/cart").get_data(True)
 
 
 @pytest.mark.parametrize("names", [("USERNAME", "PASSWORD"), ("username", "password")])
@@ -310,7 +310,7 @@ def test_failed_login_keeps_no_earlier_session_visible(client: FlaskClient) -> N
     open_oci_shop(client)
     response = client.post("/oci", data=call(PASSWORD="wrong"))
     assert response.status_code == 401
-    assert "punch-out session for" not in response.get_data(True)
+    assert "punch-out-session för" not in response.get_data(True)
 
 
 def test_several_users() -> None:
@@ -426,7 +426,7 @@ def test_checkout_form_posts_to_hook_url(client: FlaskClient) -> None:
     assert lines[2]["EXT_SCHEMA_TYPE"] == "UNSPSC" and lines[2]["LEADTIME"] == "3"
     assert "MATNR" not in lines[1]
     state = client.get("/cart").get_data(True)
-    assert "Transfer basket" in state  # the cart stays; the session is marked transferred
+    assert "Skicka varukorgen" in state  # the cart stays; the session is marked transferred
 
 
 @pytest.mark.parametrize("returntarget,expected", [("_parent", "_parent"), ("", "_top")])
@@ -440,7 +440,7 @@ def test_cancel_posts_only_the_hook_params(client: FlaskClient) -> None:
     open_oci_shop(client)
     token = csrf(client)
     add(client, token, "KG-1001", "2")
-    assert "Cancel and return" in client.get("/cart").get_data(True)
+    assert "Avbryt och gå tillbaka" in client.get("/cart").get_data(True)
     form = read_page(client.post("/cancel", data={"csrf_token": token})).form_with_items()
     assert form.attrs["action"] == HOOK_BASE
     assert form.fields == HOOK_PARAMS
@@ -650,13 +650,13 @@ def test_detail_shows_the_product_read_only(client: FlaskClient) -> None:
     assert "Set-Cookie" not in response.headers
     text = response.get_data(True)
     assert "Tonerkassett svart, 3 000 sidor" in text and "KG-1310" in text
-    assert "Product details for your procurement system" in text
-    assert "Add to cart" not in text and "NEW_ITEM" not in text
+    assert "Produktuppgifter för ditt inköpssystem" in text
+    assert "Lägg i varukorgen" not in text and "NEW_ITEM" not in text
     assert "v=2&amp;lot=&lt;A&gt;" in text
     # Even in a browser that has a shop session, DETAIL stays read-only.
     open_oci_shop(client)
     text = client.post("/oci", data=params).get_data(True)
-    assert "Add to cart" not in text and "punch-out session for" not in text
+    assert "Lägg i varukorgen" not in text and "punch-out-session för" not in text
     missing = client.post("/oci", data=call(FUNCTION="DETAIL", PRODUCTID="NOPE"))
     assert missing.status_code == 404 and "NOPE" in missing.get_data(True)
 

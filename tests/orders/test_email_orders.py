@@ -48,6 +48,11 @@ def test_email_order_arrives_with_text_html_and_csv(app, gateway, settings, mail
     assert "Summa / Total (exkl. moms / excl. VAT): 417.50 SEK" in text
     html = msg.get_body(("html",)).get_content()
     assert "<caption>Rader / Lines</caption>" in html and "&lt;Ref kind=" in html
+    # Every detail the text names is in the HTML too, in Swedish and English.
+    for label in ("Köpare / Buyer", "Organisationsnummer / Organisation number",
+                  "Avtal / Agreement", "Beställare / Ordered by", "Leveransadress / Delivery",
+                  "Fakturaadress / Invoice address", "Fakturareferens / Buyer's reference"):
+        assert label in html, label
     attachment, peppol = list(msg.iter_attachments())
     assert peppol.get_filename() == f"{order.order_number}.xml"  # the Peppol BIS Order 3
     assert peppol.get_content_type() == "application/xml"

@@ -240,3 +240,31 @@ def test_error_pages_are_swedish(app, world):
     html = buyer.get("/no/such/page").get_data(as_text=True)
     assert "Hittades inte" in html or "finns inte" in html
     assert "The requested URL was not found" not in html
+
+
+def test_assortment_row_errors_are_swedish_on_the_page(app, world):
+    from io import BytesIO
+
+    admin = app.test_client()
+    login(admin, ADMIN, PASSWORD)
+    swedish(admin)
+    page = admin.get("/admin/agreements/RAM-2026-017").get_data(as_text=True)
+    assert "överlappar" in page and "overlaps" not in page  # the other agreement, same supplier
+    body = (b"supplier_part_id;unit;price;colour\n"
+            b";XPK;-1;red\n"
+            b"KG-1;XPK;abc;blue\n")
+    r = admin.post("/admin/agreements/RAM-2026-017/assortment", data={
+        "csrf_token": csrf_from(page), "format": "csv",
+        "file": (BytesIO(body), "sortiment.csv")}, content_type="multipart/form-data")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "okänd kolumn colour" in html
+    assert "is empty" not in html and "unknown column" not in html
+    english = app.test_client()
+    login(english, ADMIN, PASSWORD)
+    english.set_cookie("punchout_lang", "en")
+    page = english.get("/admin/agreements/RAM-2026-017").get_data(as_text=True)
+    r = english.post("/admin/agreements/RAM-2026-017/assortment", data={
+        "csrf_token": csrf_from(page), "format": "csv",
+        "file": (BytesIO(body), "sortiment.csv")}, content_type="multipart/form-data")
+    assert "unknown column &#39;colour&#39;" in r.get_data(as_text=True)
