@@ -101,6 +101,11 @@ class Reason(StrEnum):
     SHOP_LINK_INVALID = "shop_link_invalid"
     SHOP_LINK_USED = "shop_link_used"
     SHOP_RETURNED_NOTHING = "shop_returned_nothing"
+    PERIOD_DATE = "period_date"
+    PERIOD_YEARS = "period_years"
+    PERIOD_REVERSED = "period_reversed"
+    PERIOD_TOO_LONG = "period_too_long"
+    STATISTICS_GROUP = "statistics_group"
 
 
 class ServiceError(Exception):

@@ -299,7 +299,7 @@ def parse_query(start: str | None, end: str | None, by: str | None, today: date
                 ) -> tuple[Period, GroupBy]:
     """The period and grouping of a request (API, page or CLI); defaults: this year, by
     supplier. Raises InvalidRequest with a message that names the bad parameter."""
-    from punchout.errors import InvalidRequest
+    from punchout.errors import InvalidRequest, Reason
 
     year = Period.this_year(today)
 
@@ -309,18 +309,22 @@ def parse_query(start: str | None, end: str | None, by: str | None, today: date
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise InvalidRequest(f"{name} must be a date (YYYY-MM-DD), not {text!r}") from None
+            raise InvalidRequest(f"{name} must be a date (YYYY-MM-DD), not {text!r}",
+                                 reason=Reason.PERIOD_DATE) from None
 
     period = Period(day(start, year.start, "from"), day(end, year.end, "to"))
     if not (1900 <= period.start.year and period.end.year <= 9000):
-        raise InvalidRequest("from and to must lie between the years 1900 and 9000")
+        raise InvalidRequest("from and to must lie between the years 1900 and 9000",
+                             reason=Reason.PERIOD_YEARS)
     if period.end < period.start:
-        raise InvalidRequest(f"from ({period.start}) is after to ({period.end})")
+        raise InvalidRequest(f"from ({period.start}) is after to ({period.end})",
+                             reason=Reason.PERIOD_REVERSED)
     if (period.end - period.start).days > 3660:
-        raise InvalidRequest("the period may be at most ten years")
+        raise InvalidRequest("the period may be at most ten years",
+                             reason=Reason.PERIOD_TOO_LONG)
     try:
         group = GroupBy(by or GroupBy.SUPPLIER.value)
     except ValueError:
         raise InvalidRequest(f"by must be one of {', '.join(g.value for g in GroupBy)}, "
-                             f"not {by!r}") from None
+                             f"not {by!r}", reason=Reason.STATISTICS_GROUP) from None
     return period, group

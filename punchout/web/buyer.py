@@ -78,6 +78,9 @@ def history_in_words(req: Requisition) -> list[dict[str, object]]:
         elif event.from_status == event.to_status and note.startswith("lines replaced"):
             text = gettext("%(who)s replaced the lines with a new basket from the shop", who=who)
             note = ""
+        elif event.to_status == "ordering" and event.user_id is not None:
+            text = gettext("%(who)s queued the order again", who=who)
+            note = ""
         else:
             text = event_text(event.to_status, who)
             if event.to_status == "approved":

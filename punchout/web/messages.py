@@ -155,6 +155,13 @@ _REASONS: dict[Reason, Sentence] = {
         "from the gateway."),
     Reason.SHOP_RETURNED_NOTHING: lambda p: gettext(
         "The shop returned nothing for %(part)s.", part=p["part"]),
+    Reason.PERIOD_DATE: lambda p: gettext("Give the period's days as dates (YYYY-MM-DD)."),
+    Reason.PERIOD_YEARS: lambda p: gettext("The period must lie between the years 1900 and "
+                                           "9000."),
+    Reason.PERIOD_REVERSED: lambda p: gettext("The period's first day is after its last."),
+    Reason.PERIOD_TOO_LONG: lambda p: gettext("The period may be at most ten years."),
+    Reason.STATISTICS_GROUP: lambda p: gettext(
+        "Choose supplier, agreement, UNSPSC segment or month."),
 }
 
 _SUPPLIER_KINDS: dict[str, Callable[[], str]] = {

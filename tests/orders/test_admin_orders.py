@@ -58,4 +58,4 @@ def test_requisition_page_shows_the_order_and_an_admin_retries_it(app, gateway, 
     r = client.post(f"/admin/orders/{order.id}/retry", data={"csrf_token": csrf_from(listing)})
     assert r.status_code == 303
     page = client.get(f"/requisitions/{order.requisition_id}").get_data(as_text=True)
-    assert "queued again by an administrator" in page and "ordering" in page
+    assert f"{ADMIN} queued the order again" in page and "ordering" in page

@@ -268,3 +268,18 @@ def test_assortment_row_errors_are_swedish_on_the_page(app, world):
         "csrf_token": csrf_from(page), "format": "csv",
         "file": (BytesIO(body), "sortiment.csv")}, content_type="multipart/form-data")
     assert "unknown column &#39;colour&#39;" in r.get_data(as_text=True)
+
+
+def test_a_wrong_statistics_period_is_refused_in_swedish_and_the_api_keeps_english(
+        app, world, seeded):
+    admin = app.test_client()
+    login(admin, ADMIN, PASSWORD)
+    swedish(admin)
+    r = admin.get("/statistics?from=2026-12-31&to=2026-01-01")
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "Periodens första dag ligger efter dess sista." in html and "is after" not in html
+    api = app.test_client().get("/api/v1/statistics?from=2026-12-31&to=2026-01-01", headers={
+        "Authorization": f"Bearer {seeded['token']}", "Accept-Language": "sv"})
+    assert api.status_code == 400
+    assert api.get_json()["message"] == "from (2026-12-31) is after to (2026-01-01)"
