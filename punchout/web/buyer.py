@@ -10,6 +10,7 @@ from flask import session as cookie_session
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
+from punchout.domain.verdicts import Action
 from punchout.errors import InvalidRequest, NotFound, ServiceError
 from punchout.persistence.models import (
     Decision,
@@ -261,7 +262,7 @@ def _form_decisions(req) -> list[lifecycle.LineDecision]:
     decisions = []
     accept_all = request.form.get("action") == "accept_all"
     for line in req.lines:
-        if line.action != "flag":
+        if line.action != Action.FLAG:
             continue
         choice = request.form.get(f"line-{line.line_no}", "")
         note = request.form.get(f"note-{line.line_no}", "")
