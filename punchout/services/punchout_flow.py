@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from punchout.cxml.model import Operation
 from punchout.domain.verdicts import BasketVerdict
@@ -606,8 +606,6 @@ def session_dict(session: PunchoutSession) -> dict[str, object]:
 
 
 def _session_requisition(session: PunchoutSession) -> int | None:
-    from sqlalchemy.orm import object_session
-
     db = object_session(session)
     if db is None:
         return session.requisition_id

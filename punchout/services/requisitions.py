@@ -9,14 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from punchout.domain.basket import Basket
 from punchout.domain.json_basket import agreed_json, line_json, price_basis_json
 from punchout.domain.line_checks import MAX_LEAD_TIME_DAYS, basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
 from punchout.domain.verdicts import Action, BasketVerdict, Code
-from punchout.errors import NotFound
+from punchout.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import (
     Decision,
@@ -25,6 +25,7 @@ from punchout.persistence.models import (
     RequisitionLine,
     RequisitionStatus,
 )
+from punchout.persistence.orders import Order
 from punchout.persistence.types import utcnow
 
 
@@ -232,10 +233,6 @@ def refused_lines(req: Requisition) -> list[RequisitionLine]:
 
 def order_of(req: Requisition) -> Any:
     """The requisition's order row, or None."""
-    from sqlalchemy.orm import object_session
-
-    from punchout.persistence.orders import Order
-
     db = object_session(req)
     if db is None or req.id is None:
         return None
@@ -330,8 +327,6 @@ DELIVERY_FIELDS = {"delivery_street": 200, "delivery_postcode": 20, "delivery_ci
 def update_delivery(req: Requisition, values: dict[str, str | None], *,
                     user_id: int | None) -> None:
     """The buyer's delivery address, delivery marking and cost centre, while a draft."""
-    from punchout.errors import Conflict, Forbidden, InvalidRequest
-
     if req.status != RequisitionStatus.DRAFT.value:
         raise Conflict(f"requisition {req.id} is {req.status}; delivery details can only be "
                        "changed while it is a draft", requisition_id=req.id)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from punchout.domain.money import to_ore
 from punchout.domain.verdicts import Action
+from punchout.errors import InvalidRequest
 from punchout.persistence.models import (
     Agreement,
     Decision,
@@ -301,8 +302,6 @@ def parse_query(start: str | None, end: str | None, by: str | None, today: date
                 ) -> tuple[Period, GroupBy]:
     """The period and grouping of a request (API, page or CLI); defaults: this year, by
     supplier. Raises InvalidRequest with a message that names the bad parameter."""
-    from punchout.errors import InvalidRequest
-
     year = Period.this_year(today)
 
     def day(text: str | None, default: date, name: str) -> date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
@@ -303,6 +304,4 @@ def decide(req_id: int):
 
 
 def _payload_host() -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(base_url()).hostname or "punchout"
