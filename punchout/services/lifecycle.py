@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from punchout.domain.verdicts import Action
 from punchout.errors import Conflict, Forbidden, InvalidRequest, Reason
 from punchout.persistence.models import (
     Decision,
@@ -111,7 +112,7 @@ def submit(req: Requisition, actor: Actor) -> None:
     _own(actor, req, "submit")
     _status(req, [RequisitionStatus.DRAFT], "submitted")
     _never_orderable(req, "submitted")
-    candidates = [ln for ln in req.lines if ln.action != "reject"]
+    candidates = [ln for ln in req.lines if ln.action != Action.REJECT]
     if not candidates:
         raise Conflict(f"requisition {req.id} has no line that can be ordered: every line was "
                        "refused by the agreement check", requisition_id=req.id,
@@ -141,14 +142,14 @@ def decide(req: Requisition, actor: Actor, decisions: Iterable[LineDecision]) ->
                              reason=Reason.NO_DECISION_GIVEN)
     for d in decisions:
         line = by_no.get(d.line)
-        if line is None or line.action != "flag":
+        if line is None or line.action != Action.FLAG:
             raise Conflict(f"line {d.line} of requisition {req.id} is not a flagged line",
                            requisition_id=req.id, reason=Reason.NOT_FLAGGED,
                            params={"id": req.id, "line": d.line})
     now = utcnow()
     for d in decisions:
         line = by_no[d.line]
-        line.approval = d.decision.value
+        line.approval = d.decision
         line.decided_by_id = actor.user_id
         line.decided_at = now
         line.decision_note = _note(d.note) or None
@@ -160,7 +161,7 @@ def decide(req: Requisition, actor: Actor, decisions: Iterable[LineDecision]) ->
 
 
 def undecided_lines(req: Requisition) -> list[int]:
-    return [ln.line_no for ln in req.lines if ln.action == "flag" and ln.approval is None]
+    return [ln.line_no for ln in req.lines if ln.action == Action.FLAG and ln.approval is None]
 
 
 def approve(db: Session, req: Requisition, actor: Actor, *, payload_host: str,

@@ -20,10 +20,12 @@ from flask import (
 from flask_babel import format_date, gettext
 from flask_login import current_user, login_required
 
+from punchout.assortment import AssortmentFileError, read_assortment
 from punchout.errors import InvalidRequest, Reason, ServiceError
 from punchout.persistence.models import Agreement, Role
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements
+from punchout.services import accounts, agreements, audit
+from punchout.services.assortment_import import export_csv, history, import_assortment
 from punchout.web.db import form_id, gateway, get_db
 from punchout.web.messages import overlap_warning
 
@@ -171,8 +173,6 @@ def _overlap(a: Agreement) -> str | None:
 @bp.get("/agreements/<ref>")
 @admin_required
 def agreement(ref: str):
-    from punchout.services.assortment_import import history
-
     a = _agreement(ref)
     db = get_db()
     current = agreements.version_in_force(db, a.id, _today())
@@ -183,9 +183,6 @@ def agreement(ref: str):
 @bp.post("/agreements/<ref>/assortment")
 @admin_required
 def assortment_upload(ref: str):
-    from punchout.assortment import AssortmentFileError, read_assortment
-    from punchout.services.assortment_import import history, import_assortment
-
     a = _agreement(ref)
     db = get_db()
     upload = request.files.get("file")
@@ -215,8 +212,6 @@ def assortment_upload(ref: str):
 @bp.get("/agreements/<ref>/assortment.csv")
 @admin_required
 def assortment_export(ref: str):
-    from punchout.services.assortment_import import export_csv
-
     a = _agreement(ref)
     db = get_db()
     version = agreements.version_in_force(db, a.id, _today())
@@ -230,7 +225,5 @@ def assortment_export(ref: str):
 @admin_required
 def audit_log():
     """Who changed suppliers, agreements, users and roles, and when (newest first)."""
-    from punchout.services import audit
-
     events = audit.recent(get_db(), current_user.organisation_id)
     return render_template("admin_audit.html", events=events, changes_of=audit.changes_of)
