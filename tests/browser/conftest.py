@@ -1,13 +1,14 @@
-"""pytest-playwright with Debian's Chromium, against the real demo servers."""
+"""pytest-playwright with Debian's Chromium, against the real demo servers: one demo and one
+browser for the whole session."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from testkit.browser import Demo, demo_servers, launch_args
+from testkit.browser import Demo, demo_servers, launch_args, log_in
 
 
 @pytest.fixture(scope="session")
@@ -15,8 +16,28 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
     return {**browser_type_launch_args, **launch_args()}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder: Path = tmp_path_factory.mktemp("browser-demo")
     with demo_servers(folder) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, demo: Demo) -> Callable[[tuple[str, str]], dict]:  # type: ignore[no-untyped-def]
+    """The cookies of a user who logged in through the form, once a session: a flow that only
+    needs someone logged in starts from them (a login costs a password hash, seconds on a
+    loaded machine); the flows that test the login itself use the form."""
+    states: dict[tuple[str, str], dict] = {}
+
+    def state(who: tuple[str, str]) -> dict:
+        if who not in states:
+            context = browser.new_context()
+            page = context.new_page()
+            log_in(page, demo.gateway, who)
+            assert not page.url.endswith("/login"), f"{who[0]} could not log in"
+            states[who] = context.storage_state()
+            context.close()
+        return states[who]
+
+    return state

@@ -29,6 +29,15 @@ def launch_args() -> dict[str, object]:
     return {"executable_path": str(CHROMIUM), "args": args}
 
 
+def log_in(page, gateway: str, who: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Through the login form, as a person does."""
+    page.goto(f"{gateway}/login")
+    page.fill("#email", who[0])
+    page.fill("#password", who[1])
+    page.locator("form button.primary").click()
+    page.wait_for_load_state()
+
+
 @dataclass(frozen=True)
 class Demo:
     gateway: str
@@ -68,9 +77,9 @@ class Steps:
             old.unlink()
         self.count = 0
 
-    def shot(self, page, what: str) -> None:  # type: ignore[no-untyped-def]
+    def shot(self, page, what: str, *, full: bool = True) -> None:  # type: ignore[no-untyped-def]
         self.count += 1
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{what}.png"), full_page=True)
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{what}.png"), full_page=full)
 
 
 def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -86,6 +95,39 @@ def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def horizontal_overflow(page) -> int:  # type: ignore[no-untyped-def]
-    """How many CSS pixels the page is wider than the viewport (0: no sideways scrolling)."""
+    """How many CSS pixels the page is wider than its viewport, scroll bar excluded (0: no
+    sideways scrolling)."""
     return int(page.evaluate(
-        "document.documentElement.scrollWidth - window.innerWidth"))
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+class Tour:
+    """A person's walk through the pages: at every step a screenshot, the sideways-scroll check
+    and the axe scan. What a step finds is collected, so that one run lists every page's
+    problems; the test asserts that there are none at its end."""
+
+    def __init__(self, name: str) -> None:
+        self.steps = Steps(name)
+        self.problems: list[str] = []
+
+    def see(self, page, what: str, *, axe: bool = True,  # type: ignore[no-untyped-def]
+            full: bool = True) -> str:
+        """Record the page as step ``what``; return the text of its ``main``. ``axe=False``
+        where the flow comes back to a page already scanned in the same state (the scan is
+        the slow part: about a second a page); ``full=False`` for a screenshot of the
+        viewport only (the shop's catalogue is 13,000 px long on a phone)."""
+        self.steps.shot(page, what, full=full)
+        where = f"{what} ({page.url.split('?')[0]})"
+        overflow = horizontal_overflow(page)
+        if overflow > 0:
+            self.problems.append(f"{where}: {overflow} px of sideways scrolling")
+        if axe:
+            self.problems.extend(f"{where}: {v}" for v in serious_violations(page))
+        return main_text(page)
+
+
+def main_text(page) -> str:  # type: ignore[no-untyped-def]
+    """The text of the page's ``main`` (the body where there is none), with the no-break
+    spaces Babel puts in numbers and amounts (``1 275,00 kr``) as plain spaces."""
+    text = page.evaluate("(document.querySelector('main') || document.body).innerText")
+    return str(text).replace("\xa0", " ").replace("\u202f", " ")
