@@ -101,10 +101,23 @@ def horizontal_overflow(page) -> int:  # type: ignore[no-untyped-def]
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
 
 
+def unlabelled_cells(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of each cell of a table reflowed into cards (on a phone) that shows no label
+    of its column: a number alone. A cell spanning the columns ("no runs yet") and the amount
+    beside a total's spanning heading need none."""
+    return list(page.evaluate("""() => [...document.querySelectorAll('table.reflow td')]
+        .filter(td => getComputedStyle(td).display === 'block' && td.innerText.trim()
+                && !td.hasAttribute('colspan')
+                && getComputedStyle(td, '::before').content === 'none'
+                && !td.parentElement.querySelector(':scope > th[colspan]'))
+        .map(td => td.innerText.trim())"""))
+
+
 class Tour:
-    """A person's walk through the pages: at every step a screenshot, the sideways-scroll check
-    and the axe scan. What a step finds is collected, so that one run lists every page's
-    problems; the test asserts that there are none at its end."""
+    """A person's walk through the pages: at every step a screenshot, the sideways-scroll check,
+    the labels of tables reflowed into cards, and the axe scan. What a step finds is collected,
+    so that one run lists every page's problems; the test asserts that there are none at its
+    end."""
 
     def __init__(self, name: str) -> None:
         self.steps = Steps(name)
@@ -121,6 +134,8 @@ class Tour:
         overflow = horizontal_overflow(page)
         if overflow > 0:
             self.problems.append(f"{where}: {overflow} px of sideways scrolling")
+        self.problems.extend(f"{where}: a card shows {text!r} without its column's label"
+                             for text in unlabelled_cells(page)[:3])
         if axe:
             self.problems.extend(f"{where}: {v}" for v in serious_violations(page))
         return main_text(page)
