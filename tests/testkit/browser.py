@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from testkit.constants import REPO
+from sqlalchemy import create_engine, make_url, text
+
+from testkit.constants import REPO, TEST_DB_URL
 from testkit.servers import free_port, wait_until_serving
 
 CHROMIUM = Path(os.environ.get("PUNCHOUT_CHROMIUM", "/usr/lib/chromium/chromium"))
@@ -44,13 +46,29 @@ class Demo:
     shop: str
 
 
+def demo_database(folder: Path) -> str:
+    """SQLite in ``folder``; on a PostgreSQL run (PUNCHOUT_TEST_DATABASE_URL), a database of
+    its own beside the test database, made afresh, so that the whole flow runs on PostgreSQL
+    too (the other tests empty the test database while the demo's worker polls it)."""
+    if not TEST_DB_URL:
+        return f"sqlite:///{folder}/instance/punchout.db"
+    url = make_url(TEST_DB_URL)
+    name = f"{url.database}_demo"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @contextmanager
 def demo_servers(folder: Path) -> Iterator[Demo]:
     """``punchout demo`` for real, on free ports, with its own database in ``folder``."""
     port, shop_port = free_port(), free_port()
     exe = Path(sys.executable).parent / "punchout"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")}
-    env["PUNCHOUT_DATABASE_URL"] = f"sqlite:///{folder}/instance/punchout.db"
+    env["PUNCHOUT_DATABASE_URL"] = demo_database(folder)
     proc = subprocess.Popen([str(exe), "demo", "--port", str(port), "--shop-port",
                              str(shop_port)], cwd=folder, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
