@@ -40,6 +40,7 @@ class Words:
     lang: str
     locale: str
     log_in: str
+    skip: str
     shop_heading: str
     go_to_shop: str
     requisition: str
@@ -72,8 +73,8 @@ class Words:
 
 
 ENGLISH = Words(
-    lang="en", locale="en-GB", log_in="Log in", shop_heading="Shop at a supplier",
-    go_to_shop="Go to the shop", requisition="Requisition",
+    lang="en", locale="en-GB", log_in="Log in", skip="Skip to the content",
+    shop_heading="Shop at a supplier", go_to_shop="Go to the shop", requisition="Requisition",
     created="was created from the basket", within="✓ within the agreement",
     needs_approval="⚑ needs approval", refused="✗ refused",
     off_assortment="KG-1501 is not in the agreed assortment", pack="pack (XPK)",
@@ -87,8 +88,9 @@ ENGLISH = Words(
     certification="Certify a punch-out endpoint")
 
 SWEDISH = Words(
-    lang="sv", locale="sv-SE", log_in="Logga in", shop_heading="Handla hos en leverantör",
-    go_to_shop="Gå till butiken", requisition="Beställning",
+    lang="sv", locale="sv-SE", log_in="Logga in", skip="Hoppa till innehållet",
+    shop_heading="Handla hos en leverantör", go_to_shop="Gå till butiken",
+    requisition="Beställning",
     created="skapades från varukorgen", within="✓ inom avtalet",
     needs_approval="⚑ behöver attest", refused="✗ avvisad",
     off_assortment="KG-1501 finns inte i det avtalade sortimentet", pack="förpackning (XPK)",
@@ -132,6 +134,20 @@ def submit(page, tour: Tour, words: Words, name: str) -> None:  # type: ignore[n
     assert words.submitted in tour.see(page, f"{name}-submitted", axe=name == "cxml")
 
 
+def skip_to_content(page, tour: Tour, words: Words) -> None:  # type: ignore[no-untyped-def]
+    """With the keyboard: the first Tab shows the skip link on the screen; Enter moves the
+    focus to the page's content."""
+    page.keyboard.press("Tab")
+    link = page.locator("a.skip")
+    assert link.evaluate("a => a === document.activeElement"), "Tab does not reach the link"
+    assert link.inner_text() == words.skip
+    box = link.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0, "the skip link is off-screen"
+    tour.see(page, "skip-link", axe=False, full=False)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
 def buy(page, tour: Tour, demo, words: Words) -> list[str]:  # type: ignore[no-untyped-def]
     """The buyer: log in, shop at each supplier, see the verdicts, submit. Returns the
     requisitions' URLs (cXML, OCI, Peppol)."""
@@ -140,6 +156,7 @@ def buy(page, tour: Tour, demo, words: Words) -> list[str]:  # type: ignore[no-u
     assert words.log_in in tour.see(page, "login")
     log_in(page, demo.gateway, BUYER)
     home = tour.see(page, "buyer-home")
+    skip_to_content(page, tour, words)
     assert words.shop_heading in home and words.go_to_shop in home
     assert CXML in home and OCI in home and PEPPOL in home
 
