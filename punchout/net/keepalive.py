@@ -90,7 +90,7 @@ class KeptSessions:
         if found is None:
             probe = Session()
             try:
-                found = probe.merge_environment_settings(url, {}, None, True, None)
+                found = dict(probe.merge_environment_settings(url, {}, None, True, None))
             finally:
                 probe.close()
             with self._lock:

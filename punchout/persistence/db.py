@@ -63,11 +63,11 @@ def ping_when_idle(engine: Engine, idle: float = IDLE_PING_SECONDS) -> None:
     when dead, replaced before the request sees it."""
 
     @event.listens_for(engine, "checkin")
-    def _idle_since(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+    def _idle_since(_dbapi_conn, record):
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _ping_if_idle(dbapi_conn, record, _proxy):  # type: ignore[no-untyped-def]
+    def _ping_if_idle(dbapi_conn, record, _proxy):
         since = record.info.get("idle_since")
         if since is None or time.monotonic() - since < idle:
             return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken
 
-
 #: Decrypted secrets a box remembers, by ciphertext (a bound, not a tuning).
 MAX_REMEMBERED = 1024
 
