@@ -16,6 +16,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import requests
 
 from punchout.errors import SupplierError
+from punchout.net.keepalive import KEPT
 from punchout.net.pinning import pinned_session
 from punchout.net.supplier_slots import SLOTS
 
@@ -164,9 +165,13 @@ def post(
 
 def _post(url: str, body: bytes, checked: Checked, *, content_type: str, timeout: float,
           max_bytes: int) -> HttpAnswer:
-    web, adapter = pinned_session()
+    """On this thread's kept session (:mod:`punchout.net.keepalive`): the connection stays open
+    for the next call to the same checked address."""
+    web, adapter = KEPT.session()
     if checked.address:
         adapter.pin(url, checked.address)
+    else:
+        adapter.unpin(url)
     try:
         response = web.post(
             url,
@@ -176,7 +181,7 @@ def _post(url: str, body: bytes, checked: Checked, *, content_type: str, timeout
             timeout=timeout,
             allow_redirects=False,
             stream=True,
-            verify=True,
+            **KEPT.environment_settings(url),
         )
     except requests.Timeout:
         raise SupplierError(
@@ -189,10 +194,10 @@ def _post(url: str, body: bytes, checked: Checked, *, content_type: str, timeout
             "unreachable", f"the supplier's endpoint could not be reached ({type(exc).__name__})"
         ) from None
     try:
+        # Read whole, the connection goes back to the pool; cut short, it is closed.
         body = _read_capped(response, max_bytes, timeout)
     finally:
         response.close()
-        web.close()
     return HttpAnswer(
         status=response.status_code,
         content_type=response.headers.get("Content-Type", ""),

@@ -37,6 +37,12 @@ class PinnedAdapter(HTTPAdapter):
         if key is not None:
             self._pins[key] = address
 
+    def unpin(self, url: str) -> None:
+        """Resolve ``url``'s host as usual again (an allow-listed host on a kept session)."""
+        key = _key(url)
+        if key is not None:
+            self._pins.pop(key, None)
+
     def _pinned(self, request: PreparedRequest, proxies: Any) -> str | None:
         key = _key(request.url or "")
         if key is None or select_proxy(request.url or "", proxies):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from punchout.config import DEFAULT_DATABASE_URL
@@ -34,9 +36,9 @@ def make_engine(url: str) -> Engine:
         if db and db != ":memory:":
             Path(db).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-    else:
-        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() != "sqlite":
+        ping_when_idle(engine)
     if parsed.get_backend_name() == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -47,6 +49,38 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
     return engine
+
+
+#: A pooled connection idle longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 10.0
+
+
+def ping_when_idle(engine: Engine, idle: float = IDLE_PING_SECONDS) -> None:
+    """Ping a pooled connection before use only when it sat idle for ``idle`` seconds.
+
+    ``pool_pre_ping`` pinged at every checkout: a round trip per transaction, three of them on
+    a cXML start on PostgreSQL. A connection in steady use needs none (one the server cut while
+    it was in use fails its statement, SQLAlchemy recognises the disconnect and replaces every
+    pooled connection, and the request answers 503: the gateway recovers without a restart);
+    one that sat idle, when a database restart or a firewall most likely cut it, is pinged and,
+    when dead, replaced before the request sees it."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_since(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy):
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception:  # noqa: BLE001 - any failure means the connection is unusable
+            alive = False
+        if not alive:
+            # The pool discards this connection and hands out a fresh one.
+            raise DisconnectionError("a pooled connection did not answer its ping")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -24,6 +24,8 @@ from punchout.persistence.models import (
 from punchout.persistence.types import utcnow
 
 MESSAGES = cast(Table, Message.__table__)
+#: Built once: a start archives three times, and building the statement cost a third of each.
+_INSERT = insert(MESSAGES)
 
 
 def archive(
@@ -74,7 +76,7 @@ def add(db: Session, *, direction: Direction, protocol: MessageProtocol, kind: s
         "http_status": http_status, "remote_addr": remote_addr, "outcome": outcome,
         "error": error, "note": note,
     }
-    key = db.connection().execute(insert(MESSAGES), values).inserted_primary_key
+    key = db.connection().execute(_INSERT, values).inserted_primary_key
     assert key is not None
     return int(key[0])
 

@@ -172,3 +172,14 @@ def test_hsts_and_secure_cookies_only_behind_https(seeded, settings):
     gw.engine.dispose()
     plain = create_app(gateway=Gateway.from_settings(settings)).test_client().get("/login")
     assert "Secure" not in plain.headers.get("Set-Cookie", "")
+
+
+def test_a_json_answer_gets_the_policy_without_a_nonce_and_a_page_with_one(app, seeded):
+    """Issue 8: a nonce per API call was measurable; a JSON answer has no inline script."""
+    r = app.test_client().get("/api/v1/requisitions",
+                              headers={"Authorization": f"Bearer {seeded['token']}"})
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    csp = r.headers["Content-Security-Policy"]
+    assert csp.startswith("default-src 'self'") and "script-src 'self';" in csp
+    assert "nonce" not in csp and "'unsafe-inline'" not in csp
+    assert _nonce_of(app.test_client().get("/login"))

@@ -122,3 +122,20 @@ def test_an_oci_return_with_a_nul_still_becomes_a_requisition(app, seeded, gatew
         assert "\x00" not in first.description + first.supplier_part_id
         assert first.action == "reject" and "NUL" in first.verdicts_json
         assert second.action != "reject" or "NUL" not in second.verdicts_json
+
+
+@pytest.mark.parametrize("body", [
+    b'{"a": "\\u0000"}', b'{"a\\u0000": 1}', b'{"a": "\\ud800"}', b'{"a": ["\xed\xa0\x80"]}',
+    '{"a": "\\u0000"}'.encode("utf-16"), b'{"a": "x\\u0000"}'.upper().replace(b"\\U", b"\\u"),
+])
+def test_json_bytes_with_unsafe_text_are_refused_however_written(body):
+    """The bytes decide whether strings need a look (issue 8): an escape, a NUL, an encoded
+    surrogate or another encoding than UTF-8 always gets one."""
+    with pytest.raises(JsonInputError, match="NUL|surrogate"):
+        load_json(body)
+
+
+def test_plain_json_bytes_still_have_their_depth_limited():
+    with pytest.raises(JsonInputError, match=r"deeper than 32 levels \(at \$"):
+        load_json(b'{"lines": ' + b"[" * 40 + b"]" * 40 + b"}")
+    assert load_json(b'{"a": [[["ok", {"b": "\xc3\xa5"}]]]}') == {"a": [[["ok", {"b": "å"}]]]}

@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from testkit.constants import REPO
+from sqlalchemy import create_engine, make_url, text
+
+from testkit.constants import REPO, TEST_DB_URL
 from testkit.servers import free_port, wait_until_serving
 
 CHROMIUM = Path(os.environ.get("PUNCHOUT_CHROMIUM", "/usr/lib/chromium/chromium"))
@@ -29,10 +31,35 @@ def launch_args() -> dict[str, object]:
     return {"executable_path": str(CHROMIUM), "args": args}
 
 
+def log_in(page, gateway: str, who: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Through the login form, as a person does."""
+    page.goto(f"{gateway}/login")
+    page.fill("#email", who[0])
+    page.fill("#password", who[1])
+    page.locator("form button.primary").click()
+    page.wait_for_load_state()
+
+
 @dataclass(frozen=True)
 class Demo:
     gateway: str
     shop: str
+
+
+def demo_database(folder: Path) -> str:
+    """SQLite in ``folder``; on a PostgreSQL run (PUNCHOUT_TEST_DATABASE_URL), a database of
+    its own beside the test database, made afresh, so that the whole flow runs on PostgreSQL
+    too (the other tests empty the test database while the demo's worker polls it)."""
+    if not TEST_DB_URL:
+        return f"sqlite:///{folder}/instance/punchout.db"
+    url = make_url(TEST_DB_URL)
+    name = f"{url.database}_demo"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @contextmanager
@@ -41,7 +68,7 @@ def demo_servers(folder: Path) -> Iterator[Demo]:
     port, shop_port = free_port(), free_port()
     exe = Path(sys.executable).parent / "punchout"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")}
-    env["PUNCHOUT_DATABASE_URL"] = f"sqlite:///{folder}/instance/punchout.db"
+    env["PUNCHOUT_DATABASE_URL"] = demo_database(folder)
     proc = subprocess.Popen([str(exe), "demo", "--port", str(port), "--shop-port",
                              str(shop_port)], cwd=folder, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
@@ -68,9 +95,9 @@ class Steps:
             old.unlink()
         self.count = 0
 
-    def shot(self, page, what: str) -> None:  # type: ignore[no-untyped-def]
+    def shot(self, page, what: str, *, full: bool = True) -> None:  # type: ignore[no-untyped-def]
         self.count += 1
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{what}.png"), full_page=True)
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{what}.png"), full_page=full)
 
 
 def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -86,6 +113,54 @@ def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def horizontal_overflow(page) -> int:  # type: ignore[no-untyped-def]
-    """How many CSS pixels the page is wider than the viewport (0: no sideways scrolling)."""
+    """How many CSS pixels the page is wider than its viewport, scroll bar excluded (0: no
+    sideways scrolling)."""
     return int(page.evaluate(
-        "document.documentElement.scrollWidth - window.innerWidth"))
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def unlabelled_cells(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of each cell of a table reflowed into cards (on a phone) that shows no label
+    of its column: a number alone. A cell spanning the columns ("no runs yet") and the amount
+    beside a total's spanning heading need none."""
+    return list(page.evaluate("""() => [...document.querySelectorAll('table.reflow td')]
+        .filter(td => getComputedStyle(td).display === 'block' && td.innerText.trim()
+                && !td.hasAttribute('colspan')
+                && getComputedStyle(td, '::before').content === 'none'
+                && !td.parentElement.querySelector(':scope > th[colspan]'))
+        .map(td => td.innerText.trim())"""))
+
+
+class Tour:
+    """A person's walk through the pages: at every step a screenshot, the sideways-scroll check,
+    the labels of tables reflowed into cards, and the axe scan. What a step finds is collected,
+    so that one run lists every page's problems; the test asserts that there are none at its
+    end."""
+
+    def __init__(self, name: str) -> None:
+        self.steps = Steps(name)
+        self.problems: list[str] = []
+
+    def see(self, page, what: str, *, axe: bool = True,  # type: ignore[no-untyped-def]
+            full: bool = True) -> str:
+        """Record the page as step ``what``; return the text of its ``main``. ``axe=False``
+        where the flow comes back to a page already scanned in the same state (the scan is
+        the slow part: about a second a page); ``full=False`` for a screenshot of the
+        viewport only (the shop's catalogue is 13,000 px long on a phone)."""
+        self.steps.shot(page, what, full=full)
+        where = f"{what} ({page.url.split('?')[0]})"
+        overflow = horizontal_overflow(page)
+        if overflow > 0:
+            self.problems.append(f"{where}: {overflow} px of sideways scrolling")
+        self.problems.extend(f"{where}: a card shows {text!r} without its column's label"
+                             for text in unlabelled_cells(page)[:3])
+        if axe:
+            self.problems.extend(f"{where}: {v}" for v in serious_violations(page))
+        return main_text(page)
+
+
+def main_text(page) -> str:  # type: ignore[no-untyped-def]
+    """The text of the page's ``main`` (the body where there is none), with the no-break
+    spaces Babel puts in numbers and amounts (``1 275,00 kr``) as plain spaces."""
+    text = page.evaluate("(document.querySelector('main') || document.body).innerText")
+    return str(text).replace("\xa0", " ").replace("\u202f", " ")
