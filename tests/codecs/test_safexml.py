@@ -217,3 +217,24 @@ def test_undefined_entity_after_an_external_doctype_names_it_and_its_line() -> N
     doc = b'<!DOCTYPE cXML SYSTEM "cXML.dtd">\n<cXML>\n<a>&nbsp;</a></cXML>'
     with pytest.raises(XMLSecurityError, match=r"&nbsp;.*line 3"):
         parse_untrusted(doc)
+
+
+@pytest.mark.parametrize("doc", [
+    # The tree is walked for entity references unless the bytes show there can be none; these
+    # hide "&nbsp;" from a byte scan (UTF-16, UTF-7's "+ACY-" for "&") and must still be refused.
+    '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE cXML SYSTEM "cXML.dtd">'
+    "<cXML><a>&nbsp;</a></cXML>".encode("utf-16"),
+    b'<?xml version="1.0" encoding="UTF-7"?>\n<!DOCTYPE cXML SYSTEM "cXML.dtd">'
+    b"<cXML><a>+ACY-nbsp;</a></cXML>",
+    b'<?xml version="1.0" encoding="windows-1252"?>\n<!DOCTYPE cXML SYSTEM "cXML.dtd">'
+    b"<cXML><a>&amp;&nbsp;</a></cXML>",
+    b'\xef\xbb\xbf<!DOCTYPE cXML SYSTEM "cXML.dtd"><cXML a="&amp;"><a>&_x;</a></cXML>',
+])
+def test_entity_references_in_any_encoding_are_refused(doc: bytes) -> None:
+    with pytest.raises(XMLSecurityError, match="entity reference"):
+        parse_untrusted(doc)
+
+
+def test_a_reference_lookalike_in_cdata_is_text() -> None:
+    root = parse_untrusted(b'<!DOCTYPE cXML SYSTEM "cXML.dtd"><cXML><![CDATA[&nbsp;]]></cXML>')
+    assert root.text == "&nbsp;"
