@@ -1,6 +1,7 @@
-"""BasketLine's written-out constructor (issue 8: the generated frozen one cost more than the
-XML parse of a basket) behaves as the generated one did: the same parameters, in field order,
-with the fields' defaults; the unit mapped to Rec 20 and the sent one kept; still frozen."""
+"""The written-out constructors of BasketLine, AgreedItem and LineVerdict (issue 8: the generated
+frozen ones cost more than the XML parse of a basket) behave as the generated ones did: the same
+parameters, in field order, with the fields' defaults; the unit mapped to Rec 20 and the sent
+one kept; still frozen, equal and hashable."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from decimal import Decimal
 
 import pytest
 
+from punchout.domain.agreement import AgreedItem
 from punchout.domain.basket import BasketLine, PriceBasis
 from punchout.domain.units import normalise_unit
+from punchout.domain.verdicts import Action, LineVerdict
 
 
-def test_the_constructor_takes_the_fields_in_order_with_their_defaults() -> None:
-    params = list(inspect.signature(BasketLine).parameters.values())
-    fields = dataclasses.fields(BasketLine)
+@pytest.mark.parametrize("cls", [BasketLine, AgreedItem, LineVerdict])
+def test_the_constructor_takes_the_fields_in_order_with_their_defaults(cls: type) -> None:
+    params = list(inspect.signature(cls).parameters.values())
+    fields = dataclasses.fields(cls)
     assert [p.name for p in params] == [f.name for f in fields]
     for param, field in zip(params, fields, strict=True):
         expected = inspect.Parameter.empty if field.default is dataclasses.MISSING \
@@ -47,3 +51,15 @@ def test_remembered_units_never_leak_into_a_suppliers_table() -> None:
     assert normalise_unit("kart") == "KART"
     assert normalise_unit("pk", {"pk": "EA"}) == "EA"
     assert normalise_unit("pk") == "XPK"
+
+
+def test_agreed_items_and_verdicts_are_frozen_values() -> None:
+    item = AgreedItem("KG-1", "XPK", Decimal("42.50"), "SEK", max_quantity=Decimal(5))
+    same = AgreedItem(supplier_part_id="KG-1", unit="XPK", price=Decimal("42.50"),
+                      currency="SEK", max_quantity=Decimal(5))
+    assert item == same and hash(item) == hash(same) and item.basis == Decimal(1)
+    assert item.version_id is None and item.supplier_part_auxiliary_id is None
+    verdict = LineVerdict(1, (), Action.OK, item)
+    assert verdict == LineVerdict(line=1, reasons=(), action=Action.OK, agreed=same)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        verdict.action = Action.REJECT  # type: ignore[misc]
