@@ -109,3 +109,18 @@ def test_a_1000_line_basket_is_checked_in_two_queries_whatever_its_size(gateway,
                          for i in range(size)]
     # The organisation (the test's own lookup), the agreement and version, the rows.
     assert len(selects[n]) == len(selects[3]) <= 3, selects[n]
+
+
+@pytest.mark.parametrize("style", ["native", "expanding"])
+def test_part_ids_reach_the_query_exactly_however_the_list_is_passed(gateway, seeded,
+                                                                   monkeypatch, style):
+    """The part IDs go as one JSON or array parameter where the database takes one, else as an
+    expanding IN; odd characters arrive unchanged either way."""
+    if style == "expanding":
+        monkeypatch.setattr(agreements, "_list_style", lambda dialect: "expanding")
+    odd = ['Q-"1"', "Q-'2'", "Q-ä\\3", "Q-[4]", "Q-;5"]
+    rows = "".join(f'"{p.replace(chr(34), chr(34) * 2)}";XPK;1,00\n' for p in odd)
+    add_agreement(gateway, csv=("supplier_part_id;unit;price\n" + rows).encode())
+    result = _check(gateway, _basket(*[(p, "XPK", "1.00") for p in [*odd, "Q-5", "Q-ä"]]))
+    assert [line.codes for line in result.verdict.lines] == [(Code.OK,)] * 5 + [
+        (Code.NOT_IN_ASSORTMENT,)] * 2
