@@ -113,7 +113,7 @@ def _basket_line(el: etree._Element) -> BasketLine:
                 aux = child
     if part is None:
         raise _missing(item_id, "SupplierPartID")
-    supplier_part_id = _text(part)
+    supplier_part_id = (part.text or "").strip() if not len(part) else _text(part)
     # Exactly as the supplier sent it, markup and whitespace included: it goes back to them.
     aux_id = inner_xml(aux) if aux is not None else None
     if detail is None:
@@ -175,7 +175,24 @@ def _detail_line(el: etree._Element, item: etree._Element, supplier_part_id: str
         raise _missing(el, "UnitPrice")
     if unit is None:
         raise _missing(el, "UnitOfMeasure")
-    amount, currency = _amount(_require(unit_price, "Money"))
+    money = None
+    for child in unit_price:
+        name = child.tag
+        if name[0] == "{":
+            name = name.rpartition("}")[2]
+        if name == "Money":
+            money = child
+            break
+    if money is None:
+        raise _missing(unit_price, "Money")
+    currency = money.get("currency")
+    text = money.text
+    if currency is not None and len(currency) == 3 and currency.isascii() \
+            and currency.isalpha() and text and not len(money) and _PLAIN_NUMBER.fullmatch(text) \
+            and money.get("alternateAmount") is None and money.get("alternateCurrency") is None:
+        amount = Decimal(text)  # what _amount gives for the plain case
+    else:
+        amount, currency = _amount(money)
     unit_of_measure = (unit.text or "").strip() if not len(unit) else _text(unit)
     price_basis = None
     if basis is not None:

@@ -238,3 +238,25 @@ def test_entity_references_in_any_encoding_are_refused(doc: bytes) -> None:
 def test_a_reference_lookalike_in_cdata_is_text() -> None:
     root = parse_untrusted(b'<!DOCTYPE cXML SYSTEM "cXML.dtd"><cXML><![CDATA[&nbsp;]]></cXML>')
     assert root.text == "&nbsp;"
+
+
+def test_each_thread_parses_with_its_own_parser_and_no_state_carries_over() -> None:
+    import threading
+
+    from punchout import safexml
+
+    with pytest.raises(XMLSyntaxError):
+        parse_untrusted(b"<r>\n  Kaffe & te</r>")
+    assert parse_untrusted(b"<a>ok</a>").text == "ok"  # the same thread's parser, reused
+    seen: list[object] = []
+
+    def parse_in_thread() -> None:
+        parse_untrusted(b"<b/>")
+        seen.append(safexml._parser())
+
+    threads = [threading.Thread(target=parse_in_thread) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(p) for p in seen} | {id(safexml._parser())}) == 4
