@@ -1,7 +1,7 @@
 """Agreements, their assortment versions, and the check against them (database side).
 
 The pure check lives in :mod:`punchout.domain.check`; here are the lookups it needs: the
-version in force on a day and only the rows for a basket's part IDs, in one indexed query.
+version in force on a day and only the rows for a basket's part IDs, in indexed queries.
 """
 
 from __future__ import annotations
