@@ -5,14 +5,34 @@ from __future__ import annotations
 from flask import Flask, Request, g
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from werkzeug.routing import IntegerConverter
 
+from punchout import logs
 from punchout.config import Settings, load_settings
 from punchout.logmask import install_filter
 from punchout.persistence.models import User
 from punchout.services import audit
+from punchout.services.accounts import user_for_login_id
 from punchout.services.context import Gateway
+from punchout.web import (
+    admin,
+    admin_orders,
+    api,
+    auth,
+    buyer,
+    certification,
+    csrf,
+    edge,
+    errors,
+    health,
+    i18n,
+    oci_pages,
+    returns,
+    security,
+    statistics,
+)
+from punchout.web.db import close_db, get_db
 
 MAX_ID = 2**31 - 1
 
@@ -38,8 +58,6 @@ class CookieSessionOutsideApi(SecureCookieSessionInterface):
 
 def _web_actor() -> str:
     """Who a request acts as, for the audit log: the API token or the logged-in user."""
-    from flask_login import current_user
-
     identity = g.get("api_token")
     if identity is not None:
         return f"api:token {identity.token_id}"
@@ -55,7 +73,6 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
         settings = settings or load_settings()
         gateway = Gateway.from_settings(settings)
     settings = gateway.settings
-    from punchout import logs
 
     logs.configure(settings.log_format)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
@@ -91,29 +108,7 @@ def create_app(settings: Settings | None = None, *, gateway: Gateway | None = No
 
     @login.user_loader
     def load_user(user_id: str) -> User | None:
-        from punchout.services.accounts import user_for_login_id
-        from punchout.web.db import get_db
-
         return user_for_login_id(get_db(), user_id)
-
-    from punchout.web import (
-        admin,
-        admin_orders,
-        api,
-        auth,
-        buyer,
-        certification,
-        csrf,
-        edge,
-        errors,
-        health,
-        i18n,
-        oci_pages,
-        returns,
-        security,
-        statistics,
-    )
-    from punchout.web.db import close_db
 
     install_filter("werkzeug")  # the development server's request log (punchout demo)
     security.init_app(app, enabled=settings.ratelimits, storage_uri=settings.ratelimit_storage,

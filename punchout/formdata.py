@@ -11,11 +11,19 @@ two into mojibake; here each value is strict UTF-8 when it is valid UTF-8, else 
 supplier announced (the labels ``iso-8859-1``/``latin1``/``us-ascii`` mean windows-1252, as in
 browsers, WHATWG Encoding). Values stay bytes until a codec decides how to read them (a cXML
 field may name its own encoding in its XML declaration).
+
+An XML document in a form field (a cXML basket, a Peppol cart: base64 of its bytes, or its
+text) is taken out here too (:func:`xml_in_fields`), once for every codec that needs it.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -160,3 +168,174 @@ def _multipart_fields(body: bytes, content_type: str, max_fields: int) -> list[R
     if not fields and body.strip():
         raise FormBodyError("the multipart form cannot be read (no named fields)")
     return fields
+
+
+# --------------------------------------------------------------------------- XML in a field
+#
+# A shop's page posts an XML document (a cXML basket, a Peppol cart) in a form field, as base64
+# of its exact bytes or as its text. The decoding is the same whatever the document; only the
+# field names differ.
+
+
+@dataclass(frozen=True)
+class XmlFields:
+    """The two form fields a document may be posted in, compared case-insensitively:
+    ``base64`` (its exact bytes; wins when both are there) and ``urlencoded`` (its text)."""
+
+    base64: str
+    urlencoded: str
+
+    def among(self, names: Iterable[str]) -> bool:
+        """Whether either field is among ``names``."""
+        return any(name.strip().lower() in (self.base64, self.urlencoded) for name in names)
+
+
+#: A cXML PunchOutOrderMessage (cXML User's Guide, "PunchOutOrderMessage" form fields).
+CXML_FIELDS = XmlFields("cxml-base64", "cxml-urlencoded")
+#: A Peppol Punch Out 3 cart posted to HOOK_URL.
+PEPPOL_FIELDS = XmlFields("peppol-base64", "peppol-urlencoded")
+
+
+class XmlFieldError(InvalidInput):
+    """A form that should carry an XML document in a field and does not: the field is
+    missing, empty, not base64, or not text. Each codec turns it into its own error."""
+
+    location = "form field"
+    spec = "HTML form submission (a document as base64 or text in a form field)"
+
+
+def xml_in_fields(fields: Sequence[RawField], names: XmlFields, charset: str = "utf-8") -> bytes:
+    """The document from form fields still in bytes, each decoded on its own.
+
+    An ``urlencoded`` value is read as strict UTF-8, else in the encoding its XML declaration
+    names, else in ``charset`` (the labels ``iso-8859-1``/``latin1`` mean windows-1252, as in
+    browsers); the other fields never change how it is read.
+    """
+    texts: dict[str, str] = {}
+    for f in fields:
+        if f.name in texts:
+            continue
+        if f.name.strip().lower() == names.urlencoded:
+            texts[f.name] = _decode_xml_text(f.name, f.value, charset)
+        else:
+            texts[f.name] = f.value.decode("utf-8", errors="replace")
+    return xml_in_form(texts, names)
+
+
+def xml_in_form(fields: Mapping[str, str | Sequence[str]], names: XmlFields) -> bytes:
+    """The document from a form already decoded to text (Werkzeug's ``request.form`` works: a
+    key maps to its first value; a plain dict of lists does too).
+
+    Whitespace and line wrapping in base64 are tolerated, and so is the classic '+' that reached
+    us as a space because the sender did not percent-encode it. An ``urlencoded`` value is the
+    XML text itself (the browser already undid the page's HTML escaping and the framework the
+    percent-encoding); it is returned as UTF-8, its XML declaration corrected to say so.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for key in fields:
+        wanted = key.strip().lower()
+        if wanted in (names.base64, names.urlencoded) and wanted not in found:
+            found[wanted] = (key, _first_value(fields[key]))
+    if not found:
+        listed = ", ".join(repr(k[:40]) for k in list(fields)[:20]) or "none"
+        raise XmlFieldError(
+            f"the basket form has no {names.base64} or {names.urlencoded} field "
+            f"(fields: {listed})")
+    if names.base64 in found and found[names.base64][1].strip():
+        key, value = found[names.base64]
+        return _decode_base64_field(key, value)
+    if names.urlencoded in found and found[names.urlencoded][1].strip():
+        key, value = found[names.urlencoded]
+        return _xml_text_to_bytes(key, value)
+    key = next(iter(found.values()))[0]
+    raise XmlFieldError(f"the form field {key!r} is empty")
+
+
+def _first_value(value: str | Sequence[str]) -> str:
+    if isinstance(value, str):
+        return value
+    for item in value:
+        if item.strip():
+            return item
+    return value[0] if value else ""
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def _decode_base64_field(key: str, value: str) -> bytes:
+    # Line breaks and the indentation around them are wrapping; what spaces remain can only be
+    # '+' signs a sender forgot to percent-encode (form decoding turns '+' into ' '), unless
+    # they are just junk: try both, prefer the reading that gives XML.
+    compact = re.sub(r"\s*[\r\n\t\f\v]\s*", "", value.strip())
+    if "-" in compact or "_" in compact:
+        compact = compact.translate(str.maketrans("-_", "+/"))
+    candidates = [compact]
+    if " " in compact:
+        candidates = [compact.replace(" ", "+"), compact.replace(" ", "")]
+    decoded: list[bytes] = []
+    for candidate in candidates:
+        padded = candidate.rstrip("=")
+        padded += "=" * (-len(padded) % 4)
+        try:
+            decoded.append(base64.b64decode(padded, validate=True))
+        except (binascii.Error, ValueError):
+            continue
+    if not decoded:
+        raise XmlFieldError(f"the form field {key!r} is not valid base64")
+    for data in decoded:
+        if _looks_like_xml(data):
+            return _strip_before_declaration(data)
+    return decoded[0]
+
+
+def _strip_before_declaration(data: bytes) -> bytes:
+    """Whitespace before ``<?xml`` makes a document not well-formed; senders add it anyway."""
+    stripped = data.lstrip(b" \t\r\n")
+    return stripped if stripped.startswith(b"<") else data
+
+
+_XML_DECL_ENCODING = re.compile(
+    r"""^(<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""", re.IGNORECASE
+)
+
+
+def _xml_text_to_bytes(key: str, text: str) -> bytes:
+    text = text.lstrip("\ufeff \t\r\n")
+    if text.startswith("&lt;"):
+        # Escaped twice by the sender: the page showed markup as text. Undo the extra level.
+        text = html.unescape(text).lstrip("\ufeff \t\r\n")
+    text = _XML_DECL_ENCODING.sub(r"\1\2UTF-8\2", text, count=1)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise XmlFieldError(f"the form field {key!r} holds undecodable text: {exc}") from None
+
+
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
+
+
+def _decode_xml_text(key: str, value: bytes, charset: str) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    tried = ["UTF-8"]
+    declared = _DECLARED_ENCODING.match(value)
+    labels = ([declared.group(1).decode("ascii")] if declared else []) + [charset]
+    for label in labels:
+        try:
+            codec = python_codec(label)
+        except ValueError:
+            continue
+        if codec == "utf-8":
+            continue
+        tried.append(label)
+        try:
+            return value.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise XmlFieldError(f"the form field {key!r} is not text in {' or '.join(tried)}")

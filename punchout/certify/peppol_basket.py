@@ -12,15 +12,12 @@ from punchout.certify import checks as C
 from punchout.certify.agreement import agreement_finding
 from punchout.certify.context import Finding, Run, failed, passed, skipped
 from punchout.certify.returnleg import Missing, Received, ReturnLeg, record_missing, same_endpoint
-from punchout.cxml import read_basket_form_fields
 from punchout.domain.verdicts import Code
-from punchout.formdata import raw_fields
-from punchout.peppol import Cart, PeppolError, cart_to_basket, is_peppol_cart, read_cart
+from punchout.peppol import Cart, PeppolError, cart_to_basket, find_cart, is_peppol_cart, read_cart
 
 CART_CHECKS = (C.PEPPOL_BASKET_STRUCTURE, C.PEPPOL_BASKET_RULES, C.PEPPOL_BASKET_AGREEMENT,
                C.PEPPOL_BASKET_CONTRACT)
 ALL = (C.PEPPOL_BASKET_RECEIVED, C.PEPPOL_RETURN_HOOK, *CART_CHECKS)
-FIELDS = ("peppol-base64", "peppol-urlencoded")
 
 
 def check_cart(run: Run, got: ReturnLeg) -> Cart | None:
@@ -45,27 +42,18 @@ def check_cart(run: Run, got: ReturnLeg) -> Cart | None:
     return cart
 
 
-def cart_bytes(body: bytes, content_type: str) -> bytes:
-    """The cart in what arrived: the raw XML body, or a ``peppol-base64``/``-urlencoded`` field
-    (decoded as the gateway's return endpoint does). Raises ValueError saying what is missing."""
-    raw = body.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if raw.startswith(b"<"):
-        return raw
-    return read_basket_form_fields(raw_fields(body, content_type), base64_field=FIELDS[0],
-                                   urlencoded_field=FIELDS[1])
-
-
 def received(run: Run, got: Received, holder: list[Cart]) -> Finding:
     post = got.post
     evidence = (run.evidence("received", f"{post.method} {post.path}\nContent-Type: "
                              f"{post.content_type or '(none)'}\n{len(post.body)} bytes, from "
                              f"{got.origin}"), run.evidence("body", post.body))
     try:
-        xml = cart_bytes(post.body, post.content_type)
-    except ValueError as exc:
+        xml = find_cart(post.body, post.content_type)
+    except PeppolError as exc:
         return failed(f"no Peppol cart in what arrived: {exc}", *evidence)
-    if not is_peppol_cart(xml):
-        return failed("what arrived is not a UBL Catalogue (a Punch Out 3 cart)", *evidence)
+    if xml is None or not is_peppol_cart(xml):
+        return failed("what arrived is not a UBL Catalogue (a Punch Out 3 cart) as the body or "
+                      "in a peppol-base64/peppol-urlencoded form field", *evidence)
     try:
         cart = read_cart(xml, max_bytes=run.config.max_response_bytes)
     except PeppolError as exc:

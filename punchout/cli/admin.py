@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from cryptography.fernet import Fernet
 
 from punchout.cli.common import secret, session, settings
 from punchout.persistence import db as dbmod
-from punchout.services import accounts, supplier_orders
+from punchout.services import accounts, org_details, supplier_orders
 
 
 def supplier_credential_options(f):
@@ -88,8 +90,6 @@ def orgs_create(name: str, allowed_return_hosts: str) -> None:
 @click.option("--delivery-country", default=None)
 def orgs_update(name: str, **details: str | None) -> None:
     """The organisation's details used in orders (an empty value clears one)."""
-    from punchout.services import org_details
-
     with session() as (_gw, db):
         org = accounts.find_org(db, name)
         changed = org_details.update_details(db, org, details)
@@ -123,8 +123,6 @@ def users_create(email: str, roles: tuple[str, ...], supplier_name: str | None,
 
 
 def parse_oci_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    import os
-
     params: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")

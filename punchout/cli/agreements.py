@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
+from punchout.assortment import AssortmentFileError, read_assortment
 from punchout.cli.common import session
 from punchout.errors import ServiceError
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements
+from punchout.services.assortment_import import export_csv, history, import_assortment
 from punchout.services.basket_check import check_basket_against
 from punchout.services.basket_input import BasketUnreadable, read_basket
 
@@ -102,9 +104,6 @@ def assortment() -> None:
 def assortment_import(reference: str, file: Path, fmt: str | None, effective_from,
                       org_name: str | None) -> None:
     """Import a CSV, XLSX or Peppol BIS Catalogue 3 file as a new version (all or nothing)."""
-    from punchout.assortment import AssortmentFileError, read_assortment
-    from punchout.services.assortment_import import import_assortment
-
     with session() as (gw, db):
         org = accounts.find_org(db, org_name)
         agreement = agreements.find(db, org.id, reference)
@@ -130,8 +129,6 @@ def assortment_import(reference: str, file: Path, fmt: str | None, effective_fro
 @click.argument("reference", metavar="REF")
 @click.option("--org", "org_name", default=None)
 def assortment_history(reference: str, org_name: str | None) -> None:
-    from punchout.services.assortment_import import history
-
     with session() as (gw, db):
         org = accounts.find_org(db, org_name)
         agreement = agreements.find(db, org.id, reference)
@@ -153,8 +150,6 @@ def assortment_history(reference: str, org_name: str | None) -> None:
 def assortment_export(reference: str, on_day, output: Path | None,
                       org_name: str | None) -> None:
     """Write the assortment in force as CSV (standard output by default)."""
-    from punchout.services.assortment_import import export_csv
-
     with session() as (gw, db):
         org = accounts.find_org(db, org_name)
         agreement = agreements.find(db, org.id, reference)

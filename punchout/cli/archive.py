@@ -9,7 +9,12 @@ from datetime import datetime, timedelta
 import click
 
 from punchout.cli.common import session
+from punchout.config import load_settings
+from punchout.errors import ServiceError
 from punchout.persistence.types import utcnow
+from punchout.services import agreements, punchout_flow
+from punchout.services import archive as archive_service
+from punchout.services.context import Gateway
 
 
 @click.group()
@@ -21,8 +26,6 @@ def archive() -> None:
 @click.argument("message_id", type=click.IntRange(1, 2**31 - 1))
 def reprocess(message_id: int) -> None:
     """Run a basket left at "received" through the same path as the return endpoint."""
-    from punchout.services import punchout_flow
-
     with session() as (gw, db):
         result = punchout_flow.reprocess(gw, db, message_id)
         click.echo(f"message {message_id}: {result.outcome}; {result.message}")
@@ -34,10 +37,6 @@ def reprocess(message_id: int) -> None:
               show_default=True, help="seconds since arrival before a row counts as left")
 def sweep(run: bool, older_than: int) -> None:
     """List baskets left at "received" and mark sessions that never got a start URL failed."""
-    from punchout.errors import ServiceError
-    from punchout.services import archive as archive_service
-    from punchout.services import punchout_flow
-
     with session() as (gw, db):
         found = archive_service.sweep(db, now=utcnow(),
                                       stale_after=timedelta(seconds=older_than))
@@ -64,9 +63,6 @@ def sweep(run: bool, older_than: int) -> None:
 def purge(before: datetime) -> None:
     """Delete archived messages older than DATE, never inside the retention period
     (PUNCHOUT_ARCHIVE_RETENTION_DAYS)."""
-    from punchout.services import agreements
-    from punchout.services import archive as archive_service
-
     with session() as (gw, db):
         today = agreements.local_day(utcnow(), gw.settings.tz)
         try:
@@ -81,10 +77,6 @@ def purge(before: datetime) -> None:
 def startup_sweep(log: logging.Logger) -> None:
     """The sweep once at start-up (gunicorn's ``on_starting``): logs what it found and never
     stops the start (a database that is not there yet is the operator's next message)."""
-    from punchout.config import load_settings
-    from punchout.services import archive as archive_service
-    from punchout.services.context import Gateway
-
     try:
         gw = Gateway.from_settings(load_settings(relaxed=True))
         with gw.session_factory() as db:

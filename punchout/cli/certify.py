@@ -16,6 +16,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+import requests
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from punchout.certify import (
     AgreementCheck,
@@ -29,14 +32,18 @@ from punchout.certify import (
 )
 from punchout.certify.capture import DEFAULT_LIFETIME
 from punchout.cli.admin import parse_oci_params, supplier_credential_options
-from punchout.cli.common import secret
-from punchout.config import default_cxml_dtd
+from punchout.cli.common import secret, session
+from punchout.config import ConfigError, default_cxml_dtd, load_settings
 from punchout.cxml.model import DeploymentMode
 from punchout.domain.basket import Basket
 from punchout.domain.verdicts import BasketVerdict
 from punchout.errors import ServiceError
 from punchout.net.outbound import host_is_listed
 from punchout.oci import OciMethod
+from punchout.persistence.types import utcnow
+from punchout.services import accounts, agreements
+from punchout.services.certification import GatewayCapture
+from punchout.services.context import Gateway
 
 #: Used when neither --timeout nor PUNCHOUT_SUPPLIER_TIMEOUT is given.
 DEFAULT_TIMEOUT = 15.0
@@ -69,10 +76,6 @@ def agreement_check(reference: str, org_name: str | None) -> AgreementCheck:
     stops the run before it starts (exit 4); each basket is then checked in a short session of
     its own, as on the day it arrives.
     """
-    from punchout.cli.common import session
-    from punchout.persistence.types import utcnow
-    from punchout.services import accounts, agreements
-
     try:
         with session() as (_gw, db):
             org = accounts.find_org(db, org_name)
@@ -227,14 +230,6 @@ def _gateway_capture(base_url: str | None):
     uses a temporary capture server on loopback."""
     if not base_url:
         return None
-    import requests
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from punchout.config import ConfigError, load_settings
-    from punchout.services.certification import GatewayCapture
-    from punchout.services.context import Gateway
-
     try:
         if requests.get(base_url.rstrip("/") + "/healthz", timeout=3).status_code != 200:
             return None

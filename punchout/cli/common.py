@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from collections.abc import Iterator
@@ -50,8 +51,6 @@ def session(*, need_keys: bool = False) -> Iterator[tuple[Gateway, Session]]:
 
 def _cli_actor() -> str:
     """Changes made with the command line are recorded as ``cli:<operating-system user>``."""
-    import getpass
-
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):

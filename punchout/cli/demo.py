@@ -12,6 +12,7 @@ import json
 import os
 import threading
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -20,10 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
+from punchout.assortment import read_assortment
+from punchout.cli.demo_history import HistoryArticle, seed_history
 from punchout.config import Settings, load_settings
 from punchout.persistence import db as dbmod
 from punchout.persistence.models import Organisation, Supplier, User
-from punchout.services import accounts
+from punchout.persistence.types import utcnow
+from punchout.services import accounts, agreements, org_details, supplier_orders
+from punchout.services.assortment_import import import_assortment
 from punchout.services.context import Gateway
 
 DEMO_ORG = "Demo kommun"
@@ -90,8 +95,6 @@ def _seed_orders(db: Session, org: Organisation, cxml_supplier: Supplier,
                  oci_supplier: Supplier, shop_url: str) -> None:
     """Orders out: the cXML supplier takes OrderRequests at the mock shop, the OCI supplier
     takes orders by e-mail (the demo's SMTP sink); the organisation's details fill them."""
-    from punchout.services import org_details, supplier_orders
-
     if org.code is None:
         org_details.update_details(db, org, DEMO_ORG_DETAILS)
     supplier_orders.save_order_settings(db, cxml_supplier, supplier_orders.OrderSettings(
@@ -130,7 +133,6 @@ def seed(gw: Gateway, shop_url: str) -> None:
             settings={"oci_method": "post",
                       "oci_params": {"USERNAME": DEMO_OCI_USER, "PASSWORD": DEMO_OCI_PASSWORD}})
         _seed_agreement(gw, db, org, peppol, DEMO_PEPPOL_AGREEMENT)
-        from punchout.services import supplier_orders
 
         supplier_orders.save_order_settings(db, peppol, supplier_orders.OrderSettings(
             "peppol", peppol_id="0007:5560000001"))
@@ -152,10 +154,7 @@ HISTORY_MONTHS = 5
 
 def _seed_history(gw: Gateway, db, org: Organisation, shops) -> None:
     """A few months of requisitions, most of them ordered, so the statistics show something."""
-    from mock_shop.catalogue import load_catalogue
-    from punchout.cli.demo_history import HistoryArticle, seed_history
-    from punchout.persistence.types import utcnow
-    from punchout.services import agreements
+    from mock_shop.catalogue import load_catalogue  # lazy: see demo()
 
     articles = [HistoryArticle(a.supplier_part_id, a.unit, a.price, a.description, a.unspsc,
                                a.price_basis_quantity)
@@ -183,12 +182,7 @@ DEMO_EXCLUDED_CATEGORY = "Fika och förbrukning"
 def _seed_agreement(gw: Gateway, db, org: Organisation, supplier,
                     reference: str) -> None:
     """A framework agreement over most of the mock shop's catalogue (once)."""
-    from datetime import date, timedelta
-
-    from mock_shop.catalogue import load_catalogue
-    from punchout.assortment import read_assortment
-    from punchout.services import agreements
-    from punchout.services.assortment_import import import_assortment
+    from mock_shop.catalogue import load_catalogue  # lazy: see demo()
 
     if any(a.reference == reference for a in agreements.list_for(db, org.id)):
         return
@@ -230,6 +224,9 @@ def _serve(app, host: str, port: int) -> threading.Thread:
 @click.option("--seed-only", is_flag=True, help="seed the demo data and exit")
 def demo(port: int, shop_port: int, seed_only: bool) -> None:
     """Seed demo data, start the gateway and the mock shop, print the URL and a login."""
+    # Lazy, as the only imports of the CLI that are: the web stack, the mock shop and the demo's
+    # mail sink serve `punchout demo` alone, and importing them costs every other command about
+    # a second at start (python -X importtime, on this 2-core machine under load).
     from mock_shop import create_app as create_shop
     from punchout.app import create_app
     from punchout.cli import demo_services

@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from punchout.domain.basket import Basket, BasketLine, PriceBasis
+from punchout.domain.verdicts import Action
 from punchout.persistence.models import (
     Agreement,
+    Decision,
     PunchoutSession,
     Requisition,
     RequisitionEvent,
@@ -79,8 +81,8 @@ def record_requisition(db: Session, *, user: User, supplier: Supplier,
             "approved", "rejected") else None)
         if step == "approved":
             for line in req.lines:
-                if line.action == "flag":
-                    line.approval = "refused" if refuse_flagged else "accepted"
+                if line.action == Action.FLAG:
+                    line.approval = Decision.REFUSED if refuse_flagged else Decision.ACCEPTED
                     line.decided_by_id, line.decided_at = actor, moment
         req.events.append(RequisitionEvent(user_id=actor, from_status=req.status,
                                            to_status=step, note=step, created_at=moment))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from punchout.services.context import Gateway
+from punchout.services.order_worker import run_once
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def start_mail_sink(folder: Path, port: int) -> Any | None:
     """An SMTP server on 127.0.0.1:``port`` filing into ``folder``; None without aiosmtpd
     (the ``demo`` extra)."""
     try:
-        from aiosmtpd.controller import Controller
+        from aiosmtpd.controller import Controller  # optional: the ``demo`` extra
     except ImportError:
         return None
     folder.mkdir(parents=True, exist_ok=True)
@@ -52,8 +53,6 @@ def start_mail_sink(folder: Path, port: int) -> Any | None:
 
 def start_worker(gw: Gateway, interval: float = 1.0) -> threading.Thread:
     """The order worker in a daemon thread: a round every ``interval`` seconds."""
-    from punchout.services.order_worker import run_once
-
     def loop() -> None:
         while True:
             try:

@@ -11,6 +11,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from punchout.cli.common import session, settings
 from punchout.persistence.orders import OrderStatus
+from punchout.services import accounts, orders
+from punchout.services.context import Gateway
+from punchout.services.order_worker import run_once
 
 
 def register(main: click.Group) -> None:
@@ -25,9 +28,6 @@ def register(main: click.Group) -> None:
 def worker(once: bool, interval: float) -> None:
     """Send due orders (retries with back-off). Exit 0 whatever the suppliers answered, 4 on the
     worker's own trouble (configuration, database)."""
-    from punchout.services.context import Gateway
-    from punchout.services.order_worker import run_once
-
     try:
         gw = Gateway.from_settings(settings(need_keys=True))
     except click.ClickException as exc:
@@ -66,8 +66,6 @@ def orders_group() -> None:
 @click.option("--org", "org_name", default=None)
 @click.option("--json", "as_json", is_flag=True)
 def orders_list(status: str | None, org_name: str | None, as_json: bool) -> None:
-    from punchout.services import accounts, orders
-
     with session() as (_gw, db):
         org = accounts.find_org(db, org_name)
         rows = orders.list_orders(db, org.id, status)
@@ -85,8 +83,6 @@ def orders_list(status: str | None, org_name: str | None, as_json: bool) -> None
 @click.option("--json", "as_json", is_flag=True)
 def orders_show(ref: str, org_name: str | None, as_json: bool) -> None:
     """One order (by id or order number) with its attempts."""
-    from punchout.services import accounts, orders
-
     with session() as (_gw, db):
         org = accounts.find_org(db, org_name)
         data = orders.order_dict(orders.get(db, org.id, ref), with_attempts=True)
@@ -107,8 +103,6 @@ def orders_show(ref: str, org_name: str | None, as_json: bool) -> None:
 @click.option("--org", "org_name", default=None)
 def orders_retry(ref: str, org_name: str | None) -> None:
     """Queue a failed order again, with the same order number."""
-    from punchout.services import accounts, orders
-
     with session() as (_gw, db):
         org = accounts.find_org(db, org_name)
         order = orders.get(db, org.id, ref)

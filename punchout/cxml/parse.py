@@ -15,9 +15,6 @@ that add up, known units) belong to the domain layer, not here.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +46,15 @@ from punchout.cxml.model import (
     PunchOutSetupResponse,
     Status,
 )
-from punchout.formdata import FormBodyError, RawField, python_codec, raw_fields
+from punchout.formdata import (
+    CXML_FIELDS,
+    FormBodyError,
+    RawField,
+    XmlFieldError,
+    raw_fields,
+    xml_in_fields,
+    xml_in_form,
+)
 from punchout.safexml import (
     DEFAULT_MAX_BYTES,
     XMLSecurityError,
@@ -59,8 +64,8 @@ from punchout.safexml import (
 )
 
 #: The form field names a basket may arrive in, compared case-insensitively.
-BASE64_FIELD = "cxml-base64"
-URLENCODED_FIELD = "cxml-urlencoded"
+BASE64_FIELD = CXML_FIELDS.base64
+URLENCODED_FIELD = CXML_FIELDS.urlencoded
 #: A basket form has a handful of fields; more is not a basket.
 MAX_FORM_FIELDS = 1000
 
@@ -299,42 +304,20 @@ def parse_cxml_timestamp(value: str, path: str | None = None) -> datetime:
 
 
 # --- the browser-posted basket form ----------------------------------------------------------
+#
+# The field is ``cxml-base64`` or ``cxml-urlencoded`` in any letter case; base64 wins when both
+# are there because it carries the exact bytes. The decoding is :mod:`punchout.formdata`'s, the
+# same for a Peppol cart; here its error becomes this codec's (a 400).
 
 
-def read_basket_form(fields: Mapping[str, str | Sequence[str]], *,
-                     base64_field: str = BASE64_FIELD,
-                     urlencoded_field: str = URLENCODED_FIELD) -> bytes:
-    """The cXML bytes of a basket posted by the browser (``application/x-www-form-urlencoded``).
-
-    ``fields`` is the decoded form (Werkzeug's ``request.form`` works: a key maps to its first
-    value; a plain dict of lists does too). The field is ``cxml-base64`` or ``cxml-urlencoded``
-    in any letter case; base64 wins when both are there because it carries the exact bytes.
-    Whitespace and line wrapping in base64 are tolerated, and so is the classic '+' that reached
-    us as a space because the sender did not percent-encode it. A ``cxml-urlencoded`` value is
-    the XML text itself (the browser already undid the page's HTML escaping and the framework the
-    percent-encoding); it is returned as UTF-8, its XML declaration corrected to say so.
-
-    A Peppol cart travels the same way under other names (``peppol-base64``,
-    ``peppol-urlencoded``): the field names are parameters, the decoding is this one.
-    """
-    found: dict[str, tuple[str, str]] = {}
-    for key in fields:
-        wanted = key.strip().lower()
-        if wanted in (base64_field, urlencoded_field) and wanted not in found:
-            found[wanted] = (key, _first_value(fields[key]))
-    if not found:
-        names = ", ".join(repr(k[:40]) for k in list(fields)[:20]) or "none"
-        raise FormFieldError(
-            f"the basket form has no {base64_field} or {urlencoded_field} field (fields: {names})"
-        )
-    if base64_field in found and found[base64_field][1].strip():
-        key, value = found[base64_field]
-        return _decode_base64_field(key, value)
-    if urlencoded_field in found and found[urlencoded_field][1].strip():
-        key, value = found[urlencoded_field]
-        return _xml_text_to_bytes(key, value)
-    key = next(iter(found.values()))[0]
-    raise FormFieldError(f"the form field {key!r} is empty")
+def read_basket_form(fields: Mapping[str, str | Sequence[str]]) -> bytes:
+    """The cXML bytes of a basket posted by the browser, from the form decoded to text
+    (Werkzeug's ``request.form`` works; a plain dict of lists does too): see
+    :func:`punchout.formdata.xml_in_form`."""
+    try:
+        return xml_in_form(fields, CXML_FIELDS)
+    except XmlFieldError as exc:
+        raise FormFieldError(str(exc)) from None
 
 
 def read_basket_form_body(body: bytes, charset: str = "utf-8",
@@ -348,120 +331,14 @@ def read_basket_form_body(body: bytes, charset: str = "utf-8",
     return read_basket_form_fields(fields, charset)
 
 
-def read_basket_form_fields(fields: Sequence[RawField], charset: str = "utf-8", *,
-                            base64_field: str = BASE64_FIELD,
-                            urlencoded_field: str = URLENCODED_FIELD) -> bytes:
-    """The cXML bytes from form fields still in bytes, each decoded on its own (a Peppol cart's
-    with the ``peppol-*`` names, as for :func:`read_basket_form`).
-
-    A ``cxml-urlencoded`` value is read as strict UTF-8, else in the encoding its XML
-    declaration names, else in ``charset`` (the labels ``iso-8859-1``/``latin1`` mean
-    windows-1252, as in browsers); the other fields never change how it is read.
-    """
-    texts: dict[str, str] = {}
-    for f in fields:
-        if f.name in texts:
-            continue
-        if f.name.strip().lower() == urlencoded_field:
-            texts[f.name] = _decode_form_xml(f.name, f.value, charset)
-        else:
-            texts[f.name] = f.value.decode("utf-8", errors="replace")
-    return read_basket_form(texts, base64_field=base64_field, urlencoded_field=urlencoded_field)
-
-
-# --- form helpers ----------------------------------------------------------------------------
-
-
-def _first_value(value: str | Sequence[str]) -> str:
-    if isinstance(value, str):
-        return value
-    for item in value:
-        if item.strip():
-            return item
-    return value[0] if value else ""
-
-
-def _looks_like_xml(data: bytes) -> bool:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    return data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
-
-
-def _decode_base64_field(key: str, value: str) -> bytes:
-    # Line breaks and the indentation around them are wrapping; what spaces remain can only be
-    # '+' signs a sender forgot to percent-encode (form decoding turns '+' into ' '), unless
-    # they are just junk: try both, prefer the reading that gives XML.
-    compact = re.sub(r"\s*[\r\n\t\f\v]\s*", "", value.strip())
-    if "-" in compact or "_" in compact:
-        compact = compact.translate(str.maketrans("-_", "+/"))
-    candidates = [compact]
-    if " " in compact:
-        candidates = [compact.replace(" ", "+"), compact.replace(" ", "")]
-    decoded: list[bytes] = []
-    for candidate in candidates:
-        padded = candidate.rstrip("=")
-        padded += "=" * (-len(padded) % 4)
-        try:
-            decoded.append(base64.b64decode(padded, validate=True))
-        except (binascii.Error, ValueError):
-            continue
-    if not decoded:
-        raise FormFieldError(f"the form field {key!r} is not valid base64")
-    for data in decoded:
-        if _looks_like_xml(data):
-            return _strip_before_declaration(data)
-    return decoded[0]
-
-
-def _strip_before_declaration(data: bytes) -> bytes:
-    """Whitespace before ``<?xml`` makes a document not well-formed; senders add it anyway."""
-    stripped = data.lstrip(b" \t\r\n")
-    return stripped if stripped.startswith(b"<") else data
-
-
-_XML_DECL_ENCODING = re.compile(
-    r"""^(<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""", re.IGNORECASE
-)
-
-
-def _xml_text_to_bytes(key: str, text: str) -> bytes:
-    text = text.lstrip("\ufeff \t\r\n")
-    if text.startswith("&lt;"):
-        # Escaped twice by the sender: the page showed markup as text. Undo the extra level.
-        text = html.unescape(text).lstrip("\ufeff \t\r\n")
-    text = _XML_DECL_ENCODING.sub(r"\1\2UTF-8\2", text, count=1)
+def read_basket_form_fields(fields: Sequence[RawField], charset: str = "utf-8") -> bytes:
+    """The cXML bytes from form fields still in bytes, each decoded on its own: a
+    ``cxml-urlencoded`` value is strict UTF-8, else in the encoding its XML declaration names,
+    else in ``charset`` (see :func:`punchout.formdata.xml_in_fields`)."""
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise FormFieldError(f"the form field {key!r} holds undecodable text: {exc}") from None
-
-
-_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
-def _python_codec(label: str) -> str | None:
-    try:
-        return python_codec(label)
-    except ValueError:
-        return None
-
-
-def _decode_form_xml(key: str, value: bytes, charset: str) -> str:
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    tried = ["UTF-8"]
-    declared = _DECLARED_ENCODING.match(value)
-    labels = ([declared.group(1).decode("ascii")] if declared else []) + [charset]
-    for label in labels:
-        codec = _python_codec(label)
-        if codec is None or codec == "utf-8":
-            continue
-        tried.append(label)
-        try:
-            return value.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    raise FormFieldError(f"the form field {key!r} is not text in {' or '.join(tried)}")
+        return xml_in_fields(fields, CXML_FIELDS, charset)
+    except XmlFieldError as exc:
+        raise FormFieldError(str(exc)) from None
 
 
 # --- XML helpers -----------------------------------------------------------------------------

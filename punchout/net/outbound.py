@@ -11,7 +11,7 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 
@@ -255,8 +255,6 @@ def _browse(
                 raise SupplierError("unreachable", f"the shop could not be reached "
                                     f"({type(exc).__name__})") from None
             if response.is_redirect and response.headers.get("Location"):
-                from urllib.parse import urljoin
-
                 current = urljoin(current, response.headers["Location"])
                 response.close()
                 verb, data = "GET", None

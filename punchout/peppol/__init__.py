@@ -8,7 +8,13 @@ generated cardinality rules is checked by :mod:`punchout.peppol.shape`.
 
 from punchout.peppol.basket import cart_to_basket, line_problems
 from punchout.peppol.cart import is_peppol_cart, read_cart
-from punchout.peppol.errors import PeppolError, PeppolStructureError, PeppolSyntaxError
+from punchout.peppol.errors import (
+    PeppolError,
+    PeppolFormFieldError,
+    PeppolStructureError,
+    PeppolSyntaxError,
+)
+from punchout.peppol.form import find_cart
 from punchout.peppol.model import (
     Address,
     Cart,
@@ -34,6 +40,7 @@ __all__ = [
     "OrderLine",
     "OrderParty",
     "PeppolError",
+    "PeppolFormFieldError",
     "PeppolStructureError",
     "PeppolSyntaxError",
     "RuleBreak",
@@ -41,6 +48,7 @@ __all__ = [
     "TaxCategory",
     "cart_shape_problems",
     "cart_to_basket",
+    "find_cart",
     "is_peppol_cart",
     "line_amount",
     "line_problems",

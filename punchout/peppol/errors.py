@@ -37,3 +37,7 @@ class PeppolSyntaxError(PeppolError):
 
 class PeppolStructureError(PeppolError):
     """Well-formed XML that is not a Peppol Punch Out cart (another root, a Catalogue 3...)."""
+
+
+class PeppolFormFieldError(PeppolError):
+    """A ``peppol-base64``/``peppol-urlencoded`` form field that holds no decodable document."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
+from punchout.peppol.ubl import GTIN_SCHEME, UNSPSC_LIST_IDS
+
 
 @dataclass(frozen=True)
 class Classification:
@@ -68,14 +70,10 @@ class CartLine:
 
     @property
     def gtin(self) -> str | None:
-        from punchout.peppol.ubl import GTIN_SCHEME
-
         return self.standard_item_id if self.standard_item_scheme == GTIN_SCHEME else None
 
     @property
     def unspsc(self) -> str | None:
-        from punchout.peppol.ubl import UNSPSC_LIST_IDS
-
         for item in self.classifications:
             if item.list_id in UNSPSC_LIST_IDS:
                 return item.code

@@ -7,9 +7,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from punchout.config import DEFAULT_DATABASE_URL
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -66,13 +69,9 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def env_database_url() -> str:
-    from punchout.config import DEFAULT_DATABASE_URL
-
     return os.environ.get("PUNCHOUT_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from punchout.domain.verdicts import Action
 from punchout.persistence.types import EnumText, ExactDecimal, UTCDateTime, utcnow
 
 NAMING = {
@@ -70,6 +71,44 @@ class ReturnOutcome(enum.StrEnum):
     INSPECTED = "inspected"
     CANCELLED = "cancelled"
     DUPLICATE = "duplicate"
+
+
+class Direction(enum.StrEnum):
+    """Which way an archived message went."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class MessageProtocol(enum.StrEnum):
+    """What an archived message is written in: a supplier protocol (the values of
+    :class:`Protocol`), an order e-mail, or unknown (a post that carried no valid token)."""
+
+    CXML = "cxml"
+    OCI = "oci"
+    PEPPOL = "peppol"
+    EMAIL = "email"
+    UNKNOWN = "unknown"
+
+
+class MessageOutcome(enum.StrEnum):
+    """What became of an archived message. A received basket ends as one of the
+    :class:`ReturnOutcome` values and an order's answer as one of the ``AttemptOutcome``
+    values (persistence/orders.py): the same strings, so each converts by value."""
+
+    RECEIVED = "received"  # archived, not processed yet (or left so by a crash)
+    SENT = "sent"
+    ACCEPTED = "accepted"  # a setup answer with a start page
+    REJECTED = "rejected"
+    FAILED = "failed"  # no answer, or an error of ours (reprocess may run it again)
+    CREATED = "created"
+    UPDATED = "updated"
+    INSPECTED = "inspected"
+    CANCELLED = "cancelled"
+    DUPLICATE = "duplicate"
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    FINAL = "final"
 
 
 class SessionStatus(enum.StrEnum):
@@ -274,8 +313,8 @@ class Message(Base):
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("punchout_sessions.id"), nullable=True, index=True
     )
-    direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
-    protocol: Mapped[str] = mapped_column(String(10))  # cxml | oci | unknown
+    direction: Mapped[Direction] = mapped_column(EnumText(Direction, 3))
+    protocol: Mapped[MessageProtocol] = mapped_column(EnumText(MessageProtocol, 10))
     kind: Mapped[str] = mapped_column(String(40))  # setup_request, setup_response, basket, ...
     content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
@@ -283,7 +322,8 @@ class Message(Base):
     truncated: Mapped[bool] = mapped_column(Boolean, default=False)
     http_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     remote_addr: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    outcome: Mapped[str] = mapped_column(String(20), default="received")
+    outcome: Mapped[MessageOutcome] = mapped_column(EnumText(MessageOutcome, 20),
+                                                    default=MessageOutcome.RECEIVED)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -401,7 +441,7 @@ class RequisitionLine(Base):
     description_lang: Mapped[str | None] = mapped_column(String(35), nullable=True)
     #: Verdict codes and reasons as JSON (filled by the agreement check; ``[]`` = unchecked).
     verdicts_json: Mapped[str] = mapped_column(Text, default="[]")
-    action: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    action: Mapped[Action | None] = mapped_column(EnumText(Action, 10), nullable=True)
     agreed_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
     agreed_unit: Mapped[str | None] = mapped_column(String(20), nullable=True)
     agreed_price_basis: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
@@ -411,7 +451,7 @@ class RequisitionLine(Base):
         ForeignKey("assortment_versions.id"), nullable=True
     )
     #: An approver's decision on a ``flag`` line (:class:`Decision`), who, when and why.
-    approval: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    approval: Mapped[Decision | None] = mapped_column(EnumText(Decision, 10), nullable=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)

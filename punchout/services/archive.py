@@ -12,7 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from punchout.persistence.models import (
+    Direction,
     Message,
+    MessageOutcome,
+    MessageProtocol,
     PunchoutSession,
     RefusedPostCount,
     SessionReturn,
@@ -26,8 +29,8 @@ MESSAGES = cast(Table, Message.__table__)
 def archive(
     session_factory: sessionmaker[Session],
     *,
-    direction: str,
-    protocol: str,
+    direction: Direction,
+    protocol: MessageProtocol,
     kind: str,
     body: bytes,
     organisation_id: int | None = None,
@@ -35,7 +38,7 @@ def archive(
     content_type: str | None = None,
     http_status: int | None = None,
     remote_addr: str | None = None,
-    outcome: str = "received",
+    outcome: MessageOutcome = MessageOutcome.RECEIVED,
     error: str | None = None,
     note: str | None = None,
     size: int | None = None,
@@ -55,10 +58,11 @@ def archive(
         return message_id
 
 
-def add(db: Session, *, direction: str, protocol: str, kind: str, body: bytes,
+def add(db: Session, *, direction: Direction, protocol: MessageProtocol, kind: str, body: bytes,
         organisation_id: int | None = None, session_id: int | None = None,
         content_type: str | None = None, http_status: int | None = None,
-        remote_addr: str | None = None, outcome: str = "received", error: str | None = None,
+        remote_addr: str | None = None, outcome: MessageOutcome = MessageOutcome.RECEIVED,
+        error: str | None = None,
         note: str | None = None, size: int | None = None, truncated: bool = False) -> int:
     """Store one message in the caller's transaction (committed with the rest of its work:
     a message the gateway sends, or the outcome of one already received)."""
@@ -79,11 +83,11 @@ def record_outcome(
     session_factory: sessionmaker[Session],
     message_id: int,
     *,
-    outcome: str,
+    outcome: MessageOutcome,
     error: str | None = None,
     organisation_id: int | None = None,
     session_id: int | None = None,
-    protocol: str | None = None,
+    protocol: MessageProtocol | None = None,
 ) -> None:
     """Note what became of an archived message (parsed, rejected, duplicate, ...), in its own
     transaction."""
@@ -93,9 +97,9 @@ def record_outcome(
         db.commit()
 
 
-def mark(db: Session, message_id: int, *, outcome: str, error: str | None = None,
+def mark(db: Session, message_id: int, *, outcome: MessageOutcome, error: str | None = None,
          organisation_id: int | None = None, session_id: int | None = None,
-         protocol: str | None = None) -> None:
+         protocol: MessageProtocol | None = None) -> None:
     """Like :func:`record_outcome`, in the caller's transaction (one commit per request)."""
     values: dict[str, object] = {"outcome": outcome}
     if error is not None:
@@ -135,8 +139,9 @@ def archive_refused_post(
     if earlier >= REFUSED_EXCERPTS_PER_DAY:
         return None
     return archive(
-        session_factory, direction="in", protocol="unknown", kind="basket", body=excerpt,
-        content_type=content_type, remote_addr=address, outcome="rejected", error=reason,
+        session_factory, direction=Direction.IN, protocol=MessageProtocol.UNKNOWN, kind="basket",
+        body=excerpt, content_type=content_type, remote_addr=address,
+        outcome=MessageOutcome.REJECTED, error=reason,
         size=size, truncated=size > len(excerpt),
         note=f"no valid token: only the first {len(excerpt)} bytes are kept",
     )
@@ -168,6 +173,9 @@ def _count_refused(session_factory: sessionmaker[Session], address: str, day: da
 
 # --------------------------------------------------------------------------- maintenance
 
+#: The outcomes of a received basket that ``punchout archive reprocess`` may run again.
+REPROCESSABLE = (MessageOutcome.RECEIVED, MessageOutcome.FAILED)
+
 #: A basket still at "received" this long after it arrived was left by a crash (processing
 #: takes well under a second); a session without a start URL this long after it was opened
 #: never got the supplier's answer (the setup call times out long before).
@@ -188,8 +196,8 @@ def sweep(db: Session, *, now: datetime, stale_after: timedelta = STALE_AFTER) -
     reason."""
     cutoff = now - stale_after
     left = list(db.scalars(select(Message).where(
-        Message.direction == "in", Message.kind == "basket",
-        Message.outcome.in_(("received", "failed")),
+        Message.direction == Direction.IN, Message.kind == "basket",
+        Message.outcome.in_(REPROCESSABLE),
         Message.created_at < cutoff).order_by(Message.id)))
     orphans = list(db.scalars(select(PunchoutSession).where(
         PunchoutSession.status == SessionStatus.OPEN.value,

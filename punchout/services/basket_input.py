@@ -9,8 +9,10 @@ from punchout.cxml.basket import read_order_basket
 from punchout.domain.basket import Basket
 from punchout.domain.json_basket import JsonBasketError, parse_json_basket
 from punchout.errors import InvalidInput
-from punchout.formdata import FormBodyError, raw_fields
+from punchout.formdata import CXML_FIELDS, FormBodyError, raw_fields
 from punchout.oci import OciError, parse_oci_body
+from punchout.peppol import PeppolError, find_cart
+from punchout.services.peppol_basket import read_peppol_basket
 from punchout.textguard import JsonInputError, load_json
 
 
@@ -57,7 +59,7 @@ def read_basket(data: bytes, content_type: str | None = None, *,
     except FormBodyError as exc:
         raise BasketUnreadable(str(exc)) from None
     names = {f.name.strip().lower() for f in fields}
-    if names & {"cxml-base64", "cxml-urlencoded"}:
+    if CXML_FIELDS.among(names):
         try:
             return _from_cxml(read_basket_form_fields(fields, oci_charset), max_bytes)
         except CXMLError as exc:
@@ -70,18 +72,13 @@ def read_basket(data: bytes, content_type: str | None = None, *,
 
 
 def _peppol_cart(body: bytes, content_type: str | None) -> bytes | None:
-    from punchout.services.peppol_basket import cart_xml
-
     try:
-        return cart_xml(body, content_type)
-    except CXMLError as exc:
+        return find_cart(body, content_type)
+    except PeppolError as exc:
         raise BasketUnreadable(str(exc)) from None
 
 
 def _from_peppol(xml: bytes, max_bytes: int) -> BasketInput:
-    from punchout.peppol import PeppolError
-    from punchout.services.peppol_basket import read_peppol_basket
-
     try:
         basket = read_peppol_basket(xml, max_bytes=max_bytes)
     except PeppolError as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from punchout.domain.verdicts import Action
 from punchout.errors import Conflict, Forbidden, InvalidRequest
 from punchout.persistence.models import (
     Decision,
@@ -105,7 +106,7 @@ def submit(req: Requisition, actor: Actor) -> None:
     _own(actor, req, "submit")
     _status(req, [RequisitionStatus.DRAFT], "submitted")
     _never_orderable(req, "submitted")
-    candidates = [ln for ln in req.lines if ln.action != "reject"]
+    candidates = [ln for ln in req.lines if ln.action != Action.REJECT]
     if not candidates:
         raise Conflict(f"requisition {req.id} has no line that can be ordered: every line was "
                        "refused by the agreement check", requisition_id=req.id)
@@ -133,13 +134,13 @@ def decide(req: Requisition, actor: Actor, decisions: Iterable[LineDecision]) ->
         raise InvalidRequest("name at least one flagged line and its decision")
     for d in decisions:
         line = by_no.get(d.line)
-        if line is None or line.action != "flag":
+        if line is None or line.action != Action.FLAG:
             raise Conflict(f"line {d.line} of requisition {req.id} is not a flagged line",
                            requisition_id=req.id)
     now = utcnow()
     for d in decisions:
         line = by_no[d.line]
-        line.approval = d.decision.value
+        line.approval = d.decision
         line.decided_by_id = actor.user_id
         line.decided_at = now
         line.decision_note = _note(d.note) or None
@@ -151,7 +152,7 @@ def decide(req: Requisition, actor: Actor, decisions: Iterable[LineDecision]) ->
 
 
 def undecided_lines(req: Requisition) -> list[int]:
-    return [ln.line_no for ln in req.lines if ln.action == "flag" and ln.approval is None]
+    return [ln.line_no for ln in req.lines if ln.action == Action.FLAG and ln.approval is None]
 
 
 def approve(db: Session, req: Requisition, actor: Actor, *, payload_host: str,

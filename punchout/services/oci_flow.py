@@ -20,7 +20,14 @@ from punchout.domain.money import decimal_str
 from punchout.errors import Gone, InvalidRequest, SupplierError
 from punchout.net import outbound
 from punchout.oci import OciCall, OciError, build_call, masked_call, parse_oci_body, parse_oci_html
-from punchout.persistence.models import PunchoutSession, SessionStatus, Supplier
+from punchout.persistence.models import (
+    Direction,
+    MessageOutcome,
+    MessageProtocol,
+    PunchoutSession,
+    SessionStatus,
+    Supplier,
+)
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, archive
 from punchout.services.context import Gateway
@@ -57,10 +64,11 @@ def _archive_call(gw: Gateway, db: Session | None, session: PunchoutSession | No
     masked = masked_call(call, secret_names=configured.keys())
     body = masked.url.encode() if masked.method == "get" else masked.encoded_params().encode()
     values: dict[str, Any] = {
-        "direction": "out", "protocol": "oci", "kind": kind, "body": body,
+        "direction": Direction.OUT, "protocol": MessageProtocol.OCI, "kind": kind, "body": body,
         "organisation_id": supplier.organisation_id,
         "session_id": session.id if session else None,
-        "content_type": "application/x-www-form-urlencoded", "outcome": "sent",
+        "content_type": "application/x-www-form-urlencoded",
+        "outcome": MessageOutcome.SENT,
         "note": f"{masked.method.upper()} {supplier.setup_url}"}
     if db is not None:
         archive.add(db, **values)
@@ -142,7 +150,8 @@ def validate(gw: Gateway, supplier: Supplier, product_id: str, quantity: Decimal
                              allowed_hosts=gw.settings.allowed_supplier_hosts,
                              timeout=gw.settings.supplier_timeout,
                              max_bytes=gw.settings.max_supplier_response)
-    archive.archive(gw.session_factory, direction="in", protocol="oci", kind="oci_validate",
+    archive.archive(gw.session_factory, direction=Direction.IN, protocol=MessageProtocol.OCI,
+                    kind="oci_validate",
                     body=answer.body, organisation_id=supplier.organisation_id,
                     content_type=answer.content_type, http_status=answer.status)
     if answer.status != 200:

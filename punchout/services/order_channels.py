@@ -31,7 +31,7 @@ from punchout.cxml import (
 from punchout.domain.order import OrderDocument
 from punchout.errors import SupplierError
 from punchout.net import outbound
-from punchout.persistence.models import Supplier
+from punchout.persistence.models import Direction, MessageOutcome, MessageProtocol, Supplier
 from punchout.persistence.orders import AttemptOutcome, Order
 from punchout.services import archive, order_documents
 from punchout.services.context import Gateway
@@ -140,9 +140,10 @@ def _cxml(ctx: ChannelContext) -> Delivery:
                         "--order-url)")
     body = order_request_bytes(ctx)
     sent_id = archive.archive(
-        gw.session_factory, direction="out", protocol="cxml", kind="order_request",
-        body=order_request_bytes(ctx, masked=True), organisation_id=order.organisation_id,
-        content_type="text/xml; charset=UTF-8", outcome="sent",
+        gw.session_factory, direction=Direction.OUT, protocol=MessageProtocol.CXML,
+        kind="order_request", body=order_request_bytes(ctx, masked=True),
+        organisation_id=order.organisation_id, content_type="text/xml; charset=UTF-8",
+        outcome=MessageOutcome.SENT,
         note=f"order {order.order_number} attempt {order.attempts + 1} to {url}")
     try:
         answer = outbound.post(url, body, content_type="text/xml; charset=UTF-8",
@@ -151,17 +152,18 @@ def _cxml(ctx: ChannelContext) -> Delivery:
                                max_bytes=gw.settings.max_supplier_response)
     except SupplierError as exc:
         got_id = archive.archive(
-            gw.session_factory, direction="in", protocol="cxml", kind="order_response",
-            body=b"", organisation_id=order.organisation_id, outcome="failed",
+            gw.session_factory, direction=Direction.IN, protocol=MessageProtocol.CXML,
+            kind="order_response", body=b"", organisation_id=order.organisation_id,
+            outcome=MessageOutcome.FAILED,
             error=exc.message, note=f"order {order.order_number}: no answer ({exc.kind})")
         return Delivery(*_no_answer(exc, gw.settings.supplier_timeout), sent_id, got_id)
     got_id = archive.archive(
-        gw.session_factory, direction="in", protocol="cxml", kind="order_response",
-        body=answer.body, organisation_id=order.organisation_id,
+        gw.session_factory, direction=Direction.IN, protocol=MessageProtocol.CXML,
+        kind="order_response", body=answer.body, organisation_id=order.organisation_id,
         content_type=answer.content_type, http_status=answer.status,
         note=f"order {order.order_number}")
     outcome, text = judge_cxml_answer(answer.status, answer.body, gw.settings.max_supplier_response)
-    archive.record_outcome(gw.session_factory, got_id, outcome=outcome.value,
+    archive.record_outcome(gw.session_factory, got_id, outcome=MessageOutcome(outcome),
                            error=None if outcome is AttemptOutcome.DELIVERED else text)
     return Delivery(outcome, text, sent_id, got_id)
 
@@ -264,8 +266,9 @@ def _email(ctx: ChannelContext) -> Delivery:
     # CRLF line ends: smtplib sends bytes as they are, and SMTP reads lines to CRLF.
     data = msg.as_bytes(policy=email_policy.SMTP)
     sent_id = archive.archive(
-        gw.session_factory, direction="out", protocol="email", kind="order_email", body=data,
-        organisation_id=order.organisation_id, content_type="message/rfc822", outcome="sent",
+        gw.session_factory, direction=Direction.OUT, protocol=MessageProtocol.EMAIL,
+        kind="order_email", body=data, organisation_id=order.organisation_id,
+        content_type="message/rfc822", outcome=MessageOutcome.SENT,
         note=f"order {order.order_number} attempt {order.attempts + 1} to {to}")
     timeout = gw.settings.supplier_timeout
     try:
@@ -285,9 +288,9 @@ def _email(ctx: ChannelContext) -> Delivery:
     except (OSError, smtplib.SMTPException) as exc:
         outcome, text = AttemptOutcome.RETRY, f"connection error: {type(exc).__name__} {exc}"
     got_id = archive.archive(
-        gw.session_factory, direction="in", protocol="email", kind="order_email_answer",
-        body=text.encode(), organisation_id=order.organisation_id,
-        outcome=outcome.value, note=f"order {order.order_number}")
+        gw.session_factory, direction=Direction.IN, protocol=MessageProtocol.EMAIL,
+        kind="order_email_answer", body=text.encode(), organisation_id=order.organisation_id,
+        outcome=MessageOutcome(outcome), note=f"order {order.order_number}")
     return Delivery(outcome, text, sent_id, got_id)
 
 

@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from punchout.persistence.models import Direction, MessageOutcome, MessageProtocol
 from punchout.persistence.orders import AttemptOutcome
 from punchout.services import archive
 from punchout.services.order_channels import (
@@ -56,9 +57,10 @@ def _peppol(ctx: ChannelContext) -> Delivery:
                                               "hand Peppol orders to the access point")
     document = _document(ctx)
     sent_id = archive.archive(
-        gw.session_factory, direction="out", protocol="peppol", kind="order", body=document.xml,
-        organisation_id=order.organisation_id, content_type="application/xml",
-        outcome="sent", note=f"order {order.order_number} attempt {order.attempts + 1}"
+        gw.session_factory, direction=Direction.OUT, protocol=MessageProtocol.PEPPOL,
+        kind="order", body=document.xml, organisation_id=order.organisation_id,
+        content_type="application/xml", outcome=MessageOutcome.SENT,
+        note=f"order {order.order_number} attempt {order.attempts + 1}"
         + (f"; the BIS misses: {'; '.join(document.problems)}" if document.problems else ""))
     try:
         target = write_atomically(Path(outbox), document.file_name, document.xml)

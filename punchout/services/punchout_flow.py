@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from punchout.cxml.model import Operation
 from punchout.domain.verdicts import BasketVerdict
@@ -34,7 +34,10 @@ from punchout.errors import (
 from punchout.net.outbound import host_is_listed, strict_http_url
 from punchout.persistence.models import (
     Agreement,
+    Direction,
     Message,
+    MessageOutcome,
+    MessageProtocol,
     Organisation,
     PunchoutSession,
     Requisition,
@@ -227,29 +230,31 @@ def _start_cxml(gw: Gateway, db: Session, session: PunchoutSession, request: Sta
                                 supplier=supplier, earlier=request.earlier,
                                 form_post_url=basket_return_url(base_url, token))
     org_id, session_id = session.organisation_id, session.id
-    archive.add(db, direction="out", protocol="cxml", kind="setup_request", body=call.masked,
-                content_type=cxml_flow.CONTENT_TYPE, outcome="sent",
+    archive.add(db, direction=Direction.OUT, protocol=MessageProtocol.CXML, kind="setup_request",
+                body=call.masked, content_type=cxml_flow.CONTENT_TYPE, outcome=MessageOutcome.SENT,
                 note=f"to {supplier.setup_url}", organisation_id=org_id, session_id=session_id)
     db.commit()
     try:
         answer = cxml_flow.send_setup(gw, supplier, call.body)
     except SupplierError as exc:
-        archive.add(db, direction="in", protocol="cxml", kind="setup_response", body=b"",
-                    outcome="failed", error=exc.message, note=f"no answer: {exc.kind}",
+        archive.add(db, direction=Direction.IN, protocol=MessageProtocol.CXML,
+                    kind="setup_response", body=b"", outcome=MessageOutcome.FAILED,
+                    error=exc.message, note=f"no answer: {exc.kind}",
                     organisation_id=org_id, session_id=session_id)
         _fail(db, session, exc.message)
         raise
-    msg_id = archive.archive(gw.session_factory, direction="in", protocol="cxml",
+    msg_id = archive.archive(gw.session_factory, direction=Direction.IN,
+                             protocol=MessageProtocol.CXML,
                              kind="setup_response", body=answer.body,
                              content_type=answer.content_type, http_status=answer.status,
                              organisation_id=org_id, session_id=session_id)
     try:
         session.start_url = cxml_flow.check_setup_answer(gw, supplier, answer)
     except SupplierError as exc:
-        archive.mark(db, msg_id, outcome="rejected", error=exc.message)
+        archive.mark(db, msg_id, outcome=MessageOutcome.REJECTED, error=exc.message)
         _fail(db, session, exc.message)
         raise
-    archive.mark(db, msg_id, outcome="accepted")
+    archive.mark(db, msg_id, outcome=MessageOutcome.ACCEPTED)
     db.commit()
 
 
@@ -353,7 +358,8 @@ def receive_return(
             day=agreements.local_day(utcnow(), gw.settings.tz))
         raise refused.answer from None
     msg_id = archive.archive(
-        gw.session_factory, direction="in", protocol=session.supplier.protocol, kind="basket",
+        gw.session_factory, direction=Direction.IN,
+        protocol=MessageProtocol(session.supplier.protocol), kind="basket",
         body=body, content_type=content_type, remote_addr=remote_addr, truncated=too_large,
         organisation_id=session.organisation_id, session_id=session.id,
         size=full_size if full_size is not None else len(body),
@@ -375,7 +381,7 @@ def receive_return(
 def _note_failure(gw: Gateway, db: Session, msg_id: int, exc: Exception) -> None:
     try:
         db.rollback()
-        archive.record_outcome(gw.session_factory, msg_id, outcome="failed",
+        archive.record_outcome(gw.session_factory, msg_id, outcome=MessageOutcome.FAILED,
                                error=f"{type(exc).__name__}: {exc}"[:500])
     except Exception:  # noqa: BLE001 - the database itself is gone; the sweep will list it
         pass
@@ -386,9 +392,9 @@ def reprocess(gw: Gateway, db: Session, message_id: int) -> ReturnResult:
     the same path as the endpoint, judged as of when it arrived. Idempotent: a message that
     was processed already, or whose session has its basket, is refused with the reason."""
     message = db.get(Message, message_id)
-    if message is None or message.kind != "basket" or message.direction != "in":
+    if message is None or message.kind != "basket" or message.direction != Direction.IN:
         raise NotFound(f"archived basket {message_id} not found")
-    if message.outcome not in ("received", "failed"):
+    if message.outcome not in archive.REPROCESSABLE:
         raise Conflict(f"message {message_id} was processed already ({message.outcome})")
     session = db.get(PunchoutSession, message.session_id) if message.session_id else None
     if session is None:
@@ -421,7 +427,8 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
     outcome, requisition_id = _apply(db, session, returned, verdict, version_id, refuse)
     session.returned_at = utcnow()
     session.error = None
-    archive.mark(db, msg_id, outcome=outcome, protocol=session.supplier.protocol,
+    archive.mark(db, msg_id, outcome=MessageOutcome(outcome),
+                 protocol=MessageProtocol(session.supplier.protocol),
                  organisation_id=session.organisation_id, session_id=session.id)
     db.add(SessionReturn(session_id=session.id, message_id=msg_id,
                          requisition_id=requisition_id, outcome=outcome.value))
@@ -431,7 +438,7 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
         # Another post for the same session won the race: the constraint decided.
         db.rollback()
         existing = first_return(db, session.id)
-        refuse("duplicate", outcome=ReturnOutcome.DUPLICATE)
+        refuse("duplicate", outcome=MessageOutcome.DUPLICATE)
         raise Conflict(_duplicate_message(existing),
                        requisition_id=existing.requisition_id if existing else None) from None
     return ReturnResult(outcome, session, requisition_id, _message(outcome, requisition_id))
@@ -444,10 +451,11 @@ class _Refuser:
     def __init__(self, db: Session, msg_id: int, session: PunchoutSession) -> None:
         self.db, self.msg_id, self.session = db, msg_id, session
 
-    def __call__(self, error: str, outcome: str = "rejected") -> None:
+    def __call__(self, error: str,
+                 outcome: MessageOutcome = MessageOutcome.REJECTED) -> None:
         archive.mark(self.db, self.msg_id, outcome=outcome, error=error,
                      organisation_id=self.session.organisation_id, session_id=self.session.id,
-                     protocol=self.session.supplier.protocol)
+                     protocol=MessageProtocol(self.session.supplier.protocol))
         self.db.commit()
 
 
@@ -462,7 +470,7 @@ def _check_session_open(db: Session, session: PunchoutSession, refuse: _Refuser,
         )
     existing = first_return(db, session.id)
     if existing is not None:
-        refuse("duplicate", outcome=ReturnOutcome.DUPLICATE)
+        refuse("duplicate", outcome=MessageOutcome.DUPLICATE)
         raise Conflict(_duplicate_message(existing), requisition_id=existing.requisition_id)
     if session.status in (SessionStatus.FAILED.value, SessionStatus.EXPIRED.value):
         refuse(f"session is {session.status}")
@@ -598,8 +606,6 @@ def session_dict(session: PunchoutSession) -> dict[str, object]:
 
 
 def _session_requisition(session: PunchoutSession) -> int | None:
-    from sqlalchemy.orm import object_session
-
     db = object_session(session)
     if db is None:
         return session.requisition_id

@@ -9,14 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from punchout.domain.basket import Basket
 from punchout.domain.json_basket import agreed_json, line_json, price_basis_json
 from punchout.domain.line_checks import MAX_LEAD_TIME_DAYS, basket_warnings, line_problems
 from punchout.domain.money import decimal_str, to_ore
-from punchout.domain.verdicts import BasketVerdict
-from punchout.errors import NotFound
+from punchout.domain.verdicts import Action, BasketVerdict, Code
+from punchout.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from punchout.persistence.bulk import insert_rows
 from punchout.persistence.models import (
     Decision,
@@ -25,6 +25,7 @@ from punchout.persistence.models import (
     RequisitionLine,
     RequisitionStatus,
 )
+from punchout.persistence.orders import Order
 from punchout.persistence.types import utcnow
 
 
@@ -43,13 +44,13 @@ def _line_rows(basket: Basket, verdict: BasketVerdict | None,
         if verdict is not None:
             lv = verdict.lines[n - 1]
             reasons = [{"code": r.code.value, "message": r.message} for r in lv.reasons]
-            action: str | None = lv.action.value
+            action: Action | None = lv.action
             agreed = lv.agreed
         else:
             # No agreement applies: only what every line must satisfy is checked.
             found = list(dict.fromkeys(line_problems(line)))
-            reasons = [{"code": "invalid_line", "message": p} for p in found]
-            action = "reject" if found else None
+            reasons = [{"code": Code.INVALID_LINE.value, "message": p} for p in found]
+            action = Action.REJECT if found else None
         basis = line.price_basis
         rows.append({
             "line_no": n,
@@ -162,8 +163,8 @@ def line_dict(line: RequisitionLine) -> dict[str, Any]:
     for r in reasons:
         if r["code"] not in codes:
             codes.append(r["code"])
-    if not codes and line.action == "ok":
-        codes = ["ok"]
+    if not codes and line.action == Action.OK:
+        codes = [Code.OK.value]
     shape = line_json(
         line=line.line_no, source_line=line.source_line, supplier_part_id=line.supplier_part_id,
         supplier_part_auxiliary_id=line.supplier_part_auxiliary_id,
@@ -194,7 +195,7 @@ def decision_dict(line: RequisitionLine) -> dict[str, Any] | None:
     """An approver's decision on a flagged line: accept or refuse, who, when, note."""
     if line.approval is None:
         return None
-    return {"decision": "accept" if line.approval == Decision.ACCEPTED.value else "refuse",
+    return {"decision": "accept" if line.approval == Decision.ACCEPTED else "refuse",
             "by": line.decided_by.email if line.decided_by else None,
             "at": line.decided_at.isoformat() if line.decided_at else None,
             "note": line.decision_note}
@@ -226,16 +227,12 @@ def totals(req: Requisition) -> Totals:
 def refused_lines(req: Requisition) -> list[RequisitionLine]:
     """Lines that will never be ordered: refused by rule, or flagged and refused."""
     return [ln for ln in req.lines
-            if ln.action == "reject" or (ln.action == "flag"
-                                         and ln.approval == Decision.REFUSED.value)]
+            if ln.action == Action.REJECT or (ln.action == Action.FLAG
+                                              and ln.approval == Decision.REFUSED)]
 
 
 def order_of(req: Requisition) -> Any:
     """The requisition's order row, or None."""
-    from sqlalchemy.orm import object_session
-
-    from punchout.persistence.orders import Order
-
     db = object_session(req)
     if db is None or req.id is None:
         return None
@@ -283,7 +280,7 @@ def requisition_dict(req: Requisition, *, with_lines: bool = True) -> dict[str, 
                      "marking": req.delivery_marking},
         "cost_centre": req.cost_centre,
         "undecided_lines": [ln.line_no for ln in req.lines
-                            if ln.action == "flag" and ln.approval is None],
+                            if ln.action == Action.FLAG and ln.approval is None],
         "orderable_lines": [line.line_no for line in orderable_lines(req)],
         "order": order_summary(req),
         "history": [{"at": e.created_at.isoformat(), "from": e.from_status, "to": e.to_status,
@@ -298,8 +295,8 @@ def orderable_lines(req: Requisition) -> list[RequisitionLine]:
     """Lines that may be ordered: never a ``reject`` line; a ``flag`` line only once an
     approver accepted it."""
     return [ln for ln in req.lines
-            if ln.action != "reject"
-            and (ln.action != "flag" or ln.approval == Decision.ACCEPTED.value)]
+            if ln.action != Action.REJECT
+            and (ln.action != Action.FLAG or ln.approval == Decision.ACCEPTED)]
 
 
 @dataclass(frozen=True)
@@ -317,8 +314,9 @@ def approval_queue(db: Session, organisation_id: int, limit: int = 200) -> list[
         Requisition.organisation_id == organisation_id,
         Requisition.status == RequisitionStatus.SUBMITTED.value,
     ).order_by(Requisition.updated_at, Requisition.id).limit(limit))
-    return [QueueEntry(r, totals(r), sum(1 for ln in r.lines if ln.action == "flag"),
-                       sum(1 for ln in r.lines if ln.action == "flag" and ln.approval is None))
+    return [QueueEntry(r, totals(r), sum(1 for ln in r.lines if ln.action == Action.FLAG),
+                       sum(1 for ln in r.lines
+                           if ln.action == Action.FLAG and ln.approval is None))
             for r in rows]
 
 
@@ -329,8 +327,6 @@ DELIVERY_FIELDS = {"delivery_street": 200, "delivery_postcode": 20, "delivery_ci
 def update_delivery(req: Requisition, values: dict[str, str | None], *,
                     user_id: int | None) -> None:
     """The buyer's delivery address, delivery marking and cost centre, while a draft."""
-    from punchout.errors import Conflict, Forbidden, InvalidRequest
-
     if req.status != RequisitionStatus.DRAFT.value:
         raise Conflict(f"requisition {req.id} is {req.status}; delivery details can only be "
                        "changed while it is a draft", requisition_id=req.id)

@@ -34,7 +34,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from punchout.domain.money import to_ore
-from punchout.persistence.models import Agreement, Requisition, RequisitionLine, Supplier
+from punchout.domain.verdicts import Action
+from punchout.errors import InvalidRequest
+from punchout.persistence.models import (
+    Agreement,
+    Decision,
+    Requisition,
+    RequisitionLine,
+    Supplier,
+)
 
 #: The organisation's currency. Organisations have no currency of their own yet; Swedish
 #: municipalities account in SEK.
@@ -129,8 +137,8 @@ class _Line:
     unspsc: str | None
     currency: str
     line_total: Decimal
-    action: str | None
-    approval: str | None
+    action: Action | None
+    approval: Decision | None
     verdicts_json: str
     quantity: Decimal
     unit_price: Decimal
@@ -169,11 +177,13 @@ def _lines(db: Session, organisation_id: int, first: datetime, after: datetime) 
 def _is_orderable(line: _Line) -> bool:
     """DESIGN.md: ``ok``, or ``flag`` and accepted. Unchecked lines (no agreement) are never
     ordered."""
-    return line.action == "ok" or (line.action == "flag" and line.approval == "accepted")
+    return line.action == Action.OK or (line.action == Action.FLAG
+                                        and line.approval == Decision.ACCEPTED)
 
 
 def _is_refused(line: _Line) -> bool:
-    return line.action == "reject" or (line.action == "flag" and line.approval == "refused")
+    return line.action == Action.REJECT or (line.action == Action.FLAG
+                                            and line.approval == Decision.REFUSED)
 
 
 def _price_deviation(line: _Line) -> Decimal | None:
@@ -216,7 +226,7 @@ def _add(figures: Figures, line: _Line, currency: str, *, with_vat: bool) -> Non
         if line.status == ORDERED_STATUS:
             counts["ordered_lines"] += 1
             amounts["ordered"] += line.line_total
-            if line.action == "ok":
+            if line.action == Action.OK:
                 counts["on_agreement_lines"] += 1
                 amounts["on_agreement"] += line.line_total
     if _is_refused(line):
@@ -292,8 +302,6 @@ def parse_query(start: str | None, end: str | None, by: str | None, today: date
                 ) -> tuple[Period, GroupBy]:
     """The period and grouping of a request (API, page or CLI); defaults: this year, by
     supplier. Raises InvalidRequest with a message that names the bad parameter."""
-    from punchout.errors import InvalidRequest
-
     year = Period.this_year(today)
 
     def day(text: str | None, default: date, name: str) -> date:

@@ -20,10 +20,12 @@ from flask import (
 from flask_babel import format_date, gettext
 from flask_login import current_user, login_required
 
+from punchout.assortment import AssortmentFileError, read_assortment
 from punchout.errors import InvalidRequest, ServiceError
 from punchout.persistence.models import Agreement, Role
 from punchout.persistence.types import utcnow
-from punchout.services import accounts, agreements
+from punchout.services import accounts, agreements, audit
+from punchout.services.assortment_import import export_csv, history, import_assortment
 from punchout.web.db import form_id, gateway, get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -168,8 +170,6 @@ def agreement_add():
 @bp.get("/agreements/<ref>")
 @admin_required
 def agreement(ref: str):
-    from punchout.services.assortment_import import history
-
     a = _agreement(ref)
     db = get_db()
     current = agreements.version_in_force(db, a.id, _today())
@@ -181,9 +181,6 @@ def agreement(ref: str):
 @bp.post("/agreements/<ref>/assortment")
 @admin_required
 def assortment_upload(ref: str):
-    from punchout.assortment import AssortmentFileError, read_assortment
-    from punchout.services.assortment_import import history, import_assortment
-
     a = _agreement(ref)
     db = get_db()
     upload = request.files.get("file")
@@ -213,8 +210,6 @@ def assortment_upload(ref: str):
 @bp.get("/agreements/<ref>/assortment.csv")
 @admin_required
 def assortment_export(ref: str):
-    from punchout.services.assortment_import import export_csv
-
     a = _agreement(ref)
     db = get_db()
     version = agreements.version_in_force(db, a.id, _today())
@@ -228,7 +223,5 @@ def assortment_export(ref: str):
 @admin_required
 def audit_log():
     """Who changed suppliers, agreements, users and roles, and when (newest first)."""
-    from punchout.services import audit
-
     events = audit.recent(get_db(), current_user.organisation_id)
     return render_template("admin_audit.html", events=events, changes_of=audit.changes_of)

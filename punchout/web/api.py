@@ -20,6 +20,8 @@ from punchout.services import (
     requisitions,
 )
 from punchout.services.basket_input import BasketUnreadable
+from punchout.services.peppol_order import order_document
+from punchout.services.statistics import compute, parse_query, to_csv
 from punchout.web.db import base_url, gateway, get_db
 from punchout.web.openapi import spec
 from punchout.web.security import API_CALLS, API_FAILURES, api_token_key, limiter, refused
@@ -85,10 +87,6 @@ def _opt_str(data: dict[str, Any], key: str) -> str | None:
 @token_required
 def statistics():
     """DESIGN.md's statistics, locale-free: decimal strings, codes, ISO dates."""
-    from flask import Response
-
-    from punchout.services.statistics import compute, parse_query, to_csv
-
     settings = gateway().settings
     today = agreements.local_day(utcnow(), settings.tz)
     period, by = parse_query(request.args.get("from"), request.args.get("to"),
@@ -174,8 +172,6 @@ def get_requisition(req_id: int):
 @token_required
 def get_order_xml(req_id: int) -> Response:
     """The Peppol BIS Order 3 of an approved requisition, whatever the supplier's channel."""
-    from punchout.services.peppol_order import order_document
-
     db = get_db()
     document = order_document(db, requisitions.get(db, g.api_org_id, req_id),
                               tz=gateway().settings.tz)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
+from punchout.domain.verdicts import Action
 from punchout.errors import InvalidRequest, NotFound, ServiceError
 from punchout.persistence.models import (
     Decision,
@@ -261,7 +263,7 @@ def _form_decisions(req) -> list[lifecycle.LineDecision]:
     decisions = []
     accept_all = request.form.get("action") == "accept_all"
     for line in req.lines:
-        if line.action != "flag":
+        if line.action != Action.FLAG:
             continue
         choice = request.form.get(f"line-{line.line_no}", "")
         note = request.form.get(f"note-{line.line_no}", "")
@@ -302,6 +304,4 @@ def decide(req_id: int):
 
 
 def _payload_host() -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(base_url()).hostname or "punchout"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from punchout.services.context import Gateway
@@ -30,8 +30,6 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 def base_url() -> str:
     """Where suppliers post back to: PUNCHOUT_BASE_URL, else the URL this request came in on."""
-    from flask import request
-
     return gateway().settings.base_url or request.url_root.rstrip("/")
 
 

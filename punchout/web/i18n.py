@@ -21,12 +21,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_currency, format_decimal
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import Babel, format_date, format_datetime, get_locale, gettext, ngettext
 
 from punchout.config import LANGUAGES, Settings
 from punchout.domain.unit_names import unit_name
+from punchout.web.auth import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,6 @@ def compile_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
 
     Written to a temporary name and renamed, so that several app processes starting at once
     never read half a file."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     written = []
     for po in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
         mo = po.with_suffix(".mo")
@@ -82,8 +82,6 @@ def current_language() -> str:
 @bp.get("/language/<code>")
 def choose(code: str):
     """The language switch: remember the choice and go back to the page it was made on."""
-    from punchout.web.auth import safe_next
-
     response = redirect(safe_next(request.args.get("next")), code=303)
     if code in LANGUAGES:
         response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax",
@@ -121,7 +119,6 @@ def percent(value: Decimal | str | None) -> str:
     """A ratio 0..1 as a percentage (``87,5 %``); a dash for none."""
     if value is None or value == "":
         return "–"
-    from babel.numbers import format_percent
 
     return format_percent(Decimal(value), format="#,##0.0 %", locale=current_language())
 

@@ -14,6 +14,7 @@ from flask import Blueprint, redirect, request, url_for
 
 from punchout.services import archive, punchout_flow
 from punchout.services.return_link import RETURN_PATH
+from punchout.services.signing import TokenInvalid
 from punchout.web.db import gateway, get_db
 from punchout.web.security import RETURN_FAILURES, limiter, refused
 
@@ -50,8 +51,6 @@ def _read_body(limit: int) -> tuple[bytes, bool, int | None]:
 def _token_is_genuine() -> bool:
     """A post whose token carries our signature is never rate-limited (a basket must not be
     lost); the others count against the sender's address."""
-    from punchout.services.signing import TokenInvalid
-
     try:
         gateway().signer.loads(str((request.view_args or {}).get("token", "")),
                                max_age=gateway().settings.session_ttl)
