@@ -16,9 +16,11 @@ that add up, known units) belong to the domain layer, not here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Generic, TypeVar
 
 from lxml import etree
 
@@ -73,10 +75,14 @@ _UINT = re.compile(r"[0-9]+")
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 8
 MAX_UINT_DIGITS = 9
+#: A number that is within MAX_INTEGER_DIGITS and MAX_DECIMALS by its shape alone.
+_PLAIN_NUMBER = re.compile(rf"[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_DECIMALS}}})?")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 _DOCTYPE_VERSION = re.compile(r"/cXML/([0-9]+(?:\.[0-9]+)+)/")
 _ALWAYS_INDEXED = frozenset({"ItemIn", "ItemOut"})
 _ORDER_OPERATIONS = (Operation.CREATE, Operation.INSPECT, Operation.EDIT)
+
+T = TypeVar("T")
 
 
 # --- public parsers --------------------------------------------------------------------------
@@ -136,8 +142,46 @@ def parse_order_message(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> P
     Zero ``ItemIn`` is a valid (empty) basket. A ``Message/Status`` of 204 means the user left
     without changing anything: such a message may not carry items. ``Header`` is required by the
     DTD but carries no trust in a browser-posted basket, so a basket without one is accepted
-    with ``header=None``.
+    with ``header=None``. (The gateway reads its baskets with
+    :func:`punchout.cxml.basket.read_order_basket`: the same checks, straight into domain lines.)
     """
+    parts = read_order_parts(data, _item, max_bytes=max_bytes)
+    return PunchOutOrderMessage(
+        header=parts.header,
+        buyer_cookie=parts.buyer_cookie,
+        operation_allowed=parts.operation_allowed,
+        total=parts.total,
+        items=parts.items,
+        shipping=parts.shipping,
+        tax=parts.tax,
+        status=parts.status,
+        deployment_mode=parts.deployment_mode,
+        envelope=parts.envelope,
+    )
+
+
+@dataclass(frozen=True)
+class OrderParts(Generic[T]):
+    """A PunchOutOrderMessage with its ``ItemIn`` read by a reader of the caller's choice."""
+
+    envelope: Envelope
+    status: Status
+    header: Header | None
+    buyer_cookie: str
+    operation_allowed: Operation
+    total: Money
+    items: tuple[T, ...]
+    shipping: Money | None
+    tax: Money | None
+    deployment_mode: DeploymentMode
+
+
+def read_order_parts(data: bytes, read_item: Callable[[etree._Element], T], *,
+                     max_bytes: int = DEFAULT_MAX_BYTES) -> OrderParts[T]:
+    """The one reading of a PunchOutOrderMessage: every check, in one order, whatever becomes of
+    the items (``read_item`` is called once per ``ItemIn``, in document order, after the total
+    and before shipping and tax are read, so a document with several faults is refused for the
+    same one whichever reader runs)."""
     root = _parse_xml(data, max_bytes)
     envelope = parse_envelope(root)
     message = _expect_body(root, "Message", "a PunchOutOrderMessage")
@@ -151,17 +195,22 @@ def parse_order_message(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> P
     item_els = _children(poom, "ItemIn")
     if status.code == 204 and item_els:
         raise _error(item_els[0], "a Message with Status 204 (cart unchanged) must not carry items")
-    return PunchOutOrderMessage(
-        header=parse_header(header_el) if header_el is not None else None,
-        buyer_cookie=inner_xml(_require(poom, "BuyerCookie")),
-        operation_allowed=_operation(head, "operationAllowed", _ORDER_OPERATIONS),
-        total=_money(_require(_require(head, "Total"), "Money")),
-        items=tuple(_item(el) for el in item_els),
+    header = parse_header(header_el) if header_el is not None else None
+    buyer_cookie = inner_xml(_require(poom, "BuyerCookie"))
+    operation = _operation(head, "operationAllowed", _ORDER_OPERATIONS)
+    total = _money(_require(_require(head, "Total"), "Money"))
+    items = tuple(map(read_item, item_els))
+    return OrderParts(
+        envelope=envelope,
+        status=status,
+        header=header,
+        buyer_cookie=buyer_cookie,
+        operation_allowed=operation,
+        total=total,
+        items=items,
         shipping=_money(_require(shipping, "Money")) if shipping is not None else None,
         tax=_money(_require(tax, "Money")) if tax is not None else None,
-        status=status,
         deployment_mode=_deployment_mode(message),
-        envelope=envelope,
     )
 
 
@@ -394,6 +443,9 @@ def _text(el: etree._Element) -> str:
 
 
 def _decimal(value: str, el: etree._Element, step: str | None = None) -> Decimal:
+    if _PLAIN_NUMBER.fullmatch(value):
+        # Within both bounds by its shape: the common case, without the checks below.
+        return Decimal(value)
     text = value.strip()
     if not _NUMBER.fullmatch(text):
         shown = repr(value) if text else "empty"
@@ -446,9 +498,10 @@ def _currency(el: etree._Element, attr: str, *, required: bool) -> str | None:
 def _money(el: etree._Element) -> Money:
     currency = _currency(el, "currency", required=True)
     assert currency is not None
+    amount = _decimal(_text(el), el)
     alternate = el.get("alternateAmount")
     return Money(
-        amount=_decimal(_text(el), el),
+        amount=amount,
         currency=currency,
         alternate_amount=(
             _decimal(alternate, el, "@alternateAmount")
@@ -457,6 +510,19 @@ def _money(el: etree._Element) -> Money:
         ),
         alternate_currency=_currency(el, "alternateCurrency", required=False),
     )
+
+
+def _amount(el: etree._Element) -> tuple[Decimal, str]:
+    """What a basket line keeps of a ``Money`` (amount, currency), checked as :func:`_money`
+    checks it, without building the :class:`Money`."""
+    currency = _currency(el, "currency", required=True)
+    assert currency is not None
+    amount = _decimal(_text(el), el)
+    alternate = el.get("alternateAmount")
+    if alternate is not None and alternate.strip():
+        _decimal(alternate, el, "@alternateAmount")
+    _currency(el, "alternateCurrency", required=False)
+    return amount, currency
 
 
 def _operation(el: etree._Element, attr: str, allowed: tuple[Operation, ...]) -> Operation:

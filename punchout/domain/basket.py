@@ -8,6 +8,8 @@ from decimal import Decimal
 from punchout.domain.money import line_total, to_ore
 from punchout.domain.units import normalise_unit
 
+_set = object.__setattr__
+
 
 @dataclass(frozen=True)
 class PriceBasis:
@@ -27,7 +29,7 @@ class BasketWarning:
         return {"code": self.code, "message": self.message}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class BasketLine:
     """One line, whatever protocol it came in.
 
@@ -62,10 +64,55 @@ class BasketLine:
     unit_as_sent: str | None = None
     problems: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        if self.unit_as_sent is None:
-            object.__setattr__(self, "unit_as_sent", self.unit)
-        object.__setattr__(self, "unit", normalise_unit(self.unit))
+    def __init__(
+        self,
+        supplier_part_id: str,
+        quantity: Decimal,
+        unit: str,
+        unit_price: Decimal,
+        currency: str,
+        supplier_part_auxiliary_id: str | None = None,
+        description: str = "",
+        short_name: str | None = None,
+        unspsc: str | None = None,
+        price_basis: PriceBasis | None = None,
+        manufacturer_part_id: str | None = None,
+        manufacturer_name: str | None = None,
+        lead_time: int | None = None,
+        source_line: str | None = None,
+        url: str | None = None,
+        extrinsics: tuple[tuple[str, str], ...] = (),
+        classifications: tuple[tuple[str, str], ...] = (),
+        description_lang: str | None = None,
+        unit_as_sent: str | None = None,
+        problems: tuple[str, ...] = (),
+    ) -> None:
+        # Written out rather than generated: the generated frozen __init__ sets each of the 20
+        # fields through object.__setattr__, and with __post_init__ that was 1.3x a bare lxml
+        # parse of a 1,000-line basket on its own (issue 8). One dict, one setattr; a test keeps
+        # this signature equal to the fields.
+        _set(self, "__dict__", {
+            "supplier_part_id": supplier_part_id,
+            "quantity": quantity,
+            "unit": normalise_unit(unit),
+            "unit_price": unit_price,
+            "currency": currency,
+            "supplier_part_auxiliary_id": supplier_part_auxiliary_id,
+            "description": description,
+            "short_name": short_name,
+            "unspsc": unspsc,
+            "price_basis": price_basis,
+            "manufacturer_part_id": manufacturer_part_id,
+            "manufacturer_name": manufacturer_name,
+            "lead_time": lead_time,
+            "source_line": source_line,
+            "url": url,
+            "extrinsics": extrinsics,
+            "classifications": classifications,
+            "description_lang": description_lang,
+            "unit_as_sent": unit if unit_as_sent is None else unit_as_sent,
+            "problems": problems,
+        })
 
     @property
     def sent_unit(self) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 
 from punchout.domain.agreement import AgreedItem, AgreementRules, Policy
 from punchout.domain.basket import Basket, BasketLine
 from punchout.domain.line_checks import basket_warnings, line_problems
-from punchout.domain.money import to_ore
+from punchout.domain.money import exact_context, exact_line_total, to_ore
 from punchout.domain.units import same_unit
 from punchout.domain.verdicts import (
     ALWAYS_REJECT,
@@ -29,6 +29,8 @@ from punchout.domain.verdicts import (
 )
 
 HUNDRED = Decimal(100)
+ONE = Decimal(1)
+ZERO = Decimal(0)
 
 
 def index_items(items: Iterable[AgreedItem]) -> dict[str, list[AgreedItem]]:
@@ -53,7 +55,16 @@ def match(line: BasketLine, rows: list[AgreedItem]) -> tuple[AgreedItem | None, 
     if not rows:
         return None, Code.NOT_IN_ASSORTMENT
     # line.unit is Rec 20 already (BasketLine maps it on the way in).
-    in_unit = [r for r in rows if same_unit(r.unit, line.unit)]
+    unit = line.unit
+    if len(rows) == 1:  # the usual case, without the lists below
+        row = rows[0]
+        if row.unit != unit and not same_unit(row.unit, unit):
+            return row, Code.UNIT_MISMATCH
+        if row.supplier_part_auxiliary_id and \
+                row.supplier_part_auxiliary_id != line.supplier_part_auxiliary_id:
+            return None, Code.NOT_IN_ASSORTMENT
+        return row, None
+    in_unit = [r for r in rows if r.unit == unit or same_unit(r.unit, unit)]
     if not in_unit:
         return rows[0], Code.UNIT_MISMATCH
     with_aux = [r for r in in_unit if r.supplier_part_auxiliary_id]
@@ -67,15 +78,23 @@ def match(line: BasketLine, rows: list[AgreedItem]) -> tuple[AgreedItem | None, 
 
 def price_allowed(line: BasketLine, agreed: AgreedItem, rules: AgreementRules) -> bool:
     """Is the line's price per ordered unit within agreed price + tolerance? No division."""
-    conversion = line.price_basis.conversion_factor if line.price_basis else Decimal(1)
-    shop_basis = line.price_basis.quantity if line.price_basis else Decimal(1)
-    with localcontext() as ctx:
-        ctx.prec = 60
-        shop = line.unit_price * conversion * agreed.basis
-        by_percent = agreed.price * rules.tolerance_percent / HUNDRED
-        by_absolute = rules.tolerance_absolute * agreed.basis
-        allowed = (agreed.price + max(by_percent, by_absolute, Decimal(0))) * shop_basis
-        return shop <= allowed
+    return _price_allowed(exact_context(), line, agreed, rules)
+
+
+def _price_allowed(ctx: Context, line: BasketLine, agreed: AgreedItem,
+                   rules: AgreementRules) -> bool:
+    if line.price_basis is None and not agreed.price_basis_quantity \
+            and not rules.tolerance_percent and not rules.tolerance_absolute:
+        # Every factor below is 1 and every tolerance 0: the products are the prices.
+        return line.unit_price <= agreed.price
+    conversion = line.price_basis.conversion_factor if line.price_basis else ONE
+    shop_basis = line.price_basis.quantity if line.price_basis else ONE
+    basis = agreed.price_basis_quantity or ONE
+    shop = ctx.multiply(ctx.multiply(line.unit_price, conversion), basis)
+    by_percent = ctx.divide(ctx.multiply(agreed.price, rules.tolerance_percent), HUNDRED)
+    by_absolute = ctx.multiply(rules.tolerance_absolute, basis)
+    allowed = ctx.multiply(ctx.add(agreed.price, max(by_percent, by_absolute, ZERO)), shop_basis)
+    return shop <= allowed
 
 
 def _price_per_unit(line: BasketLine) -> Decimal:
@@ -96,23 +115,39 @@ def check(
     ``items_by_key`` holds only the rows for the basket's part IDs (see :func:`basket_keys`);
     ``extra_problems`` maps a 1-based line position to problems the protocol codec found (an
     OCI field too long, say), which make the line an ``invalid_line``.
+
+    One decimal context for the whole basket and each line total computed once (for the line's
+    limits and for the basket's total): this runs for every line of a 1,000-line basket.
     """
     extra_problems = extra_problems or {}
+    ctx = exact_context()
+    totals = [exact_line_total(ctx, line.quantity, line.unit_price,
+                               *((line.price_basis.quantity, line.price_basis.conversion_factor)
+                                 if line.price_basis is not None else ()))
+              for line in basket.lines]
+    not_valid: Reason | None = None
+    if not rules.valid_on(on_date):
+        not_valid = Reason(Code.AGREEMENT_NOT_VALID,
+                           f"agreement {rules.reference} is valid {rules.valid_from} to "
+                           f"{rules.valid_to}, not on {on_date}")
     matched: list[tuple[BasketLine, AgreedItem | None, list[Reason]]] = []
-    for position, line in enumerate(basket.lines, start=1):
-        found = dict.fromkeys((*extra_problems.get(position, ()), *line_problems(line)))
-        reasons = [Reason(Code.INVALID_LINE, p) for p in found]
+    for position, (line, total) in enumerate(zip(basket.lines, totals, strict=True), start=1):
+        problems = line_problems(line, total)
+        extra = extra_problems.get(position) if extra_problems else None
+        if extra:
+            problems = [*extra, *problems]
+        reasons = [Reason(Code.INVALID_LINE, p) for p in dict.fromkeys(problems)] \
+            if problems else []
         agreed: AgreedItem | None = None
-        if not rules.valid_on(on_date):
-            reasons.append(Reason(Code.AGREEMENT_NOT_VALID,
-                                  f"agreement {rules.reference} is valid {rules.valid_from} to "
-                                  f"{rules.valid_to}, not on {on_date}"))
-        if not any(r.code is Code.INVALID_LINE for r in reasons):
-            agreed, problem = match(line, items_by_key.get(line.supplier_part_id, []))
+        if not_valid is not None:
+            reasons.append(not_valid)
+        if not problems:
+            rows = items_by_key.get(line.supplier_part_id)
+            agreed, problem = match(line, rows or [])
             if problem is Code.NOT_IN_ASSORTMENT:
                 what = line.supplier_part_id + (
                     f" ({line.supplier_part_auxiliary_id})" if line.supplier_part_auxiliary_id
-                    and items_by_key.get(line.supplier_part_id) else "")
+                    and rows else "")
                 reasons.append(Reason(Code.NOT_IN_ASSORTMENT,
                                       f"{what} is not in the agreed assortment"))
                 agreed = None
@@ -123,22 +158,21 @@ def check(
                                       f"{line.supplier_part_id} (agreed: {', '.join(units)})"))
             else:
                 assert agreed is not None
-                reasons.extend(_rule_reasons(line, agreed, rules))
+                _rule_reasons(ctx, line, agreed, rules, reasons)
         matched.append((line, agreed, reasons))
 
     _quantity_limits(matched)
 
     verdicts = []
+    reject_all = rules.policy is Policy.REJECT
     for position, (_line, agreed, reasons) in enumerate(matched, start=1):
-        codes = {r.code for r in reasons}
-        if not codes:
+        if not reasons:
             action = Action.OK
-        elif codes & ALWAYS_REJECT or rules.policy is Policy.REJECT:
+        elif reject_all or any(r.code in ALWAYS_REJECT for r in reasons):
             action = Action.REJECT
         else:
             action = Action.FLAG
-        verdicts.append(LineVerdict(position, tuple(reasons), action,
-                                    agreed if agreed is not None else None))
+        verdicts.append(LineVerdict(position, tuple(reasons), action, agreed))
     ok = sum(1 for v in verdicts if v.action is Action.OK)
     if ok == len(verdicts):
         outcome = BasketOutcome.ACCEPTED
@@ -146,16 +180,16 @@ def check(
         outcome = BasketOutcome.REJECTED
     else:
         outcome = BasketOutcome.PARTIALLY_ACCEPTED
-    return BasketVerdict(outcome, tuple(verdicts), tuple(basket_warnings(basket)))
+    return BasketVerdict(outcome, tuple(verdicts), tuple(basket_warnings(basket, totals)))
 
 
-def _rule_reasons(line: BasketLine, agreed: AgreedItem, rules: AgreementRules) -> list[Reason]:
-    reasons: list[Reason] = []
+def _rule_reasons(ctx: Context, line: BasketLine, agreed: AgreedItem, rules: AgreementRules,
+                  reasons: list[Reason]) -> None:
     currency = agreed.currency or rules.currency
     if line.currency != currency:
         reasons.append(Reason(Code.CURRENCY_MISMATCH,
                               f"currency {line.currency} differs from the agreed {currency}"))
-    elif not price_allowed(line, agreed, rules):
+    elif not _price_allowed(ctx, line, agreed, rules):
         shop = _price_per_unit(line)
         agreed_unit = agreed.price / agreed.basis
         reasons.append(Reason(Code.PRICE_ABOVE_AGREEMENT,
@@ -173,7 +207,6 @@ def _rule_reasons(line: BasketLine, agreed: AgreedItem, rules: AgreementRules) -
             reasons.append(Reason(Code.CATEGORY_NOT_ALLOWED,
                                   f"UNSPSC {code} is outside the agreed categories "
                                   f"({', '.join(rules.unspsc_prefixes)})"))
-    return reasons
 
 
 def _quantity_limits(matched: list[tuple[BasketLine, AgreedItem | None, list[Reason]]]) -> None:

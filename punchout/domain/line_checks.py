@@ -7,6 +7,7 @@ prices, limits) come on top of these.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from punchout.domain.basket import Basket, BasketLine
@@ -21,22 +22,28 @@ MAX_LEAD_TIME_DAYS = 99_999
 #: line is far below both (a year of copy paper for a municipality is some 10,000 packs).
 MAX_LINE_QUANTITY = Decimal(1_000_000)
 MAX_LINE_TOTAL = Decimal(100_000_000)
+#: Decimal against Decimal: comparing with the int 0 converts it on every line.
+_ZERO = Decimal(0)
 
 
-def line_problems(line: BasketLine) -> list[str]:
-    """What the codec found (``line.problems``) and what every line must satisfy."""
+def line_problems(line: BasketLine, total: Decimal | None = None) -> list[str]:
+    """What the codec found (``line.problems``) and what every line must satisfy. ``total`` is
+    ``line.total`` when the caller has it already."""
     problems: list[str] = list(line.problems)
     if not line.supplier_part_id.strip():
         problems.append("the line has no supplier part ID")
-    if line.quantity <= 0:
+    if line.quantity <= _ZERO:
         problems.append(f"quantity {line.quantity} is not positive")
     elif line.quantity > MAX_LINE_QUANTITY:
         problems.append(f"quantity {line.quantity} is above the gateway's limit of "
                         f"{MAX_LINE_QUANTITY:,} per line")
-    elif line.unit_price >= 0 and _basis_usable(line) and line.total > MAX_LINE_TOTAL:
-        problems.append(f"the line total {to_ore(line.total)} {line.currency} is above the "
-                        f"gateway's limit of {MAX_LINE_TOTAL:,} per line")
-    if line.unit_price < 0:
+    elif line.unit_price >= _ZERO and _basis_usable(line):
+        if total is None:
+            total = line.total
+        if total > MAX_LINE_TOTAL:
+            problems.append(f"the line total {to_ore(total)} {line.currency} is above the "
+                            f"gateway's limit of {MAX_LINE_TOTAL:,} per line")
+    if line.unit_price < _ZERO:
         problems.append(f"unit price {line.unit_price} is negative")
     if not CURRENCY.match(line.currency or ""):
         problems.append(f"currency {line.currency!r} is not an ISO 4217 code")
@@ -64,15 +71,19 @@ def _basis_usable(line: BasketLine) -> bool:
     return basis is None or (basis.quantity > 0 and basis.conversion_factor > 0)
 
 
-def basket_warnings(basket: Basket) -> list[dict[str, str]]:
-    """Findings about the basket as a whole; they change no line's verdict."""
+def basket_warnings(basket: Basket, totals: Sequence[Decimal] | None = None,
+                    ) -> list[dict[str, str]]:
+    """Findings about the basket as a whole; they change no line's verdict. ``totals`` are the
+    lines' totals when the caller has them already."""
     warnings: list[dict[str, str]] = [w.as_dict() for w in basket.warnings]
     currencies = sorted({line.currency for line in basket.lines})
     if len(currencies) > 1:
         warnings.append({"code": "mixed_currencies",
                          "message": "The basket mixes currencies: " + ", ".join(currencies)})
     if basket.total is not None and basket.lines:
-        lines_total = to_ore(sum((line.total for line in basket.lines), Decimal(0)))
+        if totals is None:
+            totals = [line.total for line in basket.lines]
+        lines_total = to_ore(sum(totals, Decimal(0)))
         if to_ore(basket.total) != lines_total:
             warnings.append({
                 "code": "total_mismatch",

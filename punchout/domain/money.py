@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext, localcontext
 
 ORE = Decimal("0.01")
 
@@ -46,11 +46,26 @@ def line_total(quantity: Decimal, unit_price: Decimal, basis_quantity: Decimal |
     With a cXML PriceBasisQuantity (or an OCI PRICEUNIT) the price per ordered unit is
     ``unit_price × conversion_factor / basis_quantity``.
     """
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        total = quantity * unit_price
-        if conversion_factor is not None:
-            total *= conversion_factor
-        if basis_quantity is not None and basis_quantity != 0:
-            total /= basis_quantity
-        return total
+    return exact_line_total(exact_context(), quantity, unit_price, basis_quantity,
+                            conversion_factor)
+
+
+def exact_context() -> Context:
+    """The current decimal context with :data:`PRECISION` digits, for exact sums and products
+    passed explicitly (``ctx.multiply``): what ``localcontext()`` gives, without switching the
+    thread's context for every line of a basket."""
+    ctx = getcontext().copy()
+    ctx.prec = PRECISION
+    return ctx
+
+
+def exact_line_total(ctx: Context, quantity: Decimal, unit_price: Decimal,
+                     basis_quantity: Decimal | None = None,
+                     conversion_factor: Decimal | None = None) -> Decimal:
+    """:func:`line_total` in ``ctx`` (from :func:`exact_context`)."""
+    total = ctx.multiply(quantity, unit_price)
+    if conversion_factor is not None:
+        total = ctx.multiply(total, conversion_factor)
+    if basis_quantity is not None and basis_quantity != 0:
+        total = ctx.divide(total, basis_quantity)
+    return total

@@ -34,6 +34,12 @@ LEGACY_UNITS: Mapping[str, str] = MappingProxyType(
 PIECE_UNITS: frozenset[str] = frozenset({"EA", "C62", "H87"})
 
 
+#: Codes as sent -> their Rec 20 code, for the built-in table only: a basket repeats a handful
+#: of codes on every line. Bounded, since the codes come from outside.
+_NORMALISED: dict[str, str] = {}
+_MAX_REMEMBERED = 1024
+
+
 def _key(code: str) -> str:
     return code.strip().upper()
 
@@ -47,13 +53,20 @@ def normalise_unit(code: str, extra: Mapping[str, str] | None = None) -> str:
     ends in ``XPK``. Unknown codes come back upper-cased but otherwise unchanged: whether the
     agreement knows them is the agreement check's business, not this table's.
     """
+    if not extra:
+        known = _NORMALISED.get(code)
+        if known is not None:
+            return known
     key = _key(code)
     if extra:
         for name, target in extra.items():
             if _key(name) == key:
                 key = _key(target)
                 break
-    return LEGACY_UNITS.get(key, key)
+    result = LEGACY_UNITS.get(key, key)
+    if not extra and len(_NORMALISED) < _MAX_REMEMBERED:
+        _NORMALISED[code] = result
+    return result
 
 
 def same_unit(a: str, b: str, extra: Mapping[str, str] | None = None) -> bool:

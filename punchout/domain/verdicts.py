@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from punchout.domain.agreement import AgreedItem
 
+_set = object.__setattr__
+
 
 class Code(StrEnum):
     OK = "ok"
@@ -42,12 +44,18 @@ class Reason:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LineVerdict:
     line: int
     reasons: tuple[Reason, ...]
     action: Action
     agreed: AgreedItem | None = None
+
+    def __init__(self, line: int, reasons: tuple[Reason, ...], action: Action,
+                 agreed: AgreedItem | None = None) -> None:
+        # One per line of every check: one dict and one setattr (see BasketLine).
+        _set(self, "__dict__", {"line": line, "reasons": reasons, "action": action,
+                                "agreed": agreed})
 
     @property
     def codes(self) -> tuple[Code, ...]:

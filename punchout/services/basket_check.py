@@ -1,6 +1,6 @@
 """"Check this basket against agreement REF today": one orchestration for the JSON API, the CLI
 and the certification suite (read the input, find the agreement, the day in the gateway's time
-zone, the one indexed query, the pure check, the verdict answer)."""
+zone, the two indexed queries, the pure check, the verdict answer)."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from punchout.cxml import CXMLError, parse_order_message, read_basket_form_fields
-from punchout.cxml.basket import basket_from_order_message
+from punchout.cxml import CXMLError, read_basket_form_fields
+from punchout.cxml.basket import read_order_basket
 from punchout.domain.basket import Basket
 from punchout.domain.json_basket import JsonBasketError, parse_json_basket
 from punchout.errors import InvalidInput
@@ -88,10 +88,10 @@ def _from_peppol(xml: bytes, max_bytes: int) -> BasketInput:
 
 def _from_cxml(xml: bytes, max_bytes: int) -> BasketInput:
     try:
-        order = parse_order_message(xml, max_bytes=max_bytes)
+        order = read_order_basket(xml, max_bytes=max_bytes)
     except CXMLError as exc:
         raise BasketUnreadable(str(exc)) from None
-    return BasketInput(basket_from_order_message(order), "cxml")
+    return BasketInput(order.basket, "cxml")
 
 
 def read_oci(body: bytes, charset: str = "cp1252") -> BasketInput:

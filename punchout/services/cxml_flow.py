@@ -16,11 +16,10 @@ from punchout.cxml import (
     CXMLError,
     build_setup_request,
     new_payload_id,
-    parse_order_message,
     parse_setup_response,
     read_basket_form_fields,
 )
-from punchout.cxml.basket import basket_from_order_message
+from punchout.cxml.basket import read_order_basket
 from punchout.cxml.model import (
     Classification,
     Contact,
@@ -179,14 +178,14 @@ def read_return(gw: Gateway, session: PunchoutSession, body: bytes,
     decoded on its own (punchout.formdata), its BuyerCookie matched to the session's."""
     try:
         xml = read_basket_form_fields(raw_fields(body, content_type), "cp1252")
-        order = parse_order_message(xml, max_bytes=gw.settings.max_body)
+        order = read_order_basket(xml, max_bytes=gw.settings.max_body)
     except (CXMLError, FormBodyError) as exc:
         raise Unreadable(str(exc)) from None
-    if not hmac.compare_digest(order.buyer_cookie.strip().encode(),
+    basket = order.basket
+    if not hmac.compare_digest((basket.buyer_cookie or "").strip().encode(),
                                session.buyer_cookie.encode()):
         raise Forbidden("The basket does not belong to this punch-out session (its BuyerCookie "
                         "does not match).", reason=Reason.BASKET_NOT_OF_SESSION)
-    basket = basket_from_order_message(order)
     return ReturnedBasket(basket, cancelled=order.status.code == 204 or basket.is_empty)
 
 

@@ -217,3 +217,46 @@ def test_undefined_entity_after_an_external_doctype_names_it_and_its_line() -> N
     doc = b'<!DOCTYPE cXML SYSTEM "cXML.dtd">\n<cXML>\n<a>&nbsp;</a></cXML>'
     with pytest.raises(XMLSecurityError, match=r"&nbsp;.*line 3"):
         parse_untrusted(doc)
+
+
+@pytest.mark.parametrize("doc", [
+    # The tree is walked for entity references unless the bytes show there can be none; these
+    # hide "&nbsp;" from a byte scan (UTF-16, UTF-7's "+ACY-" for "&") and must still be refused.
+    '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE cXML SYSTEM "cXML.dtd">'
+    "<cXML><a>&nbsp;</a></cXML>".encode("utf-16"),
+    b'<?xml version="1.0" encoding="UTF-7"?>\n<!DOCTYPE cXML SYSTEM "cXML.dtd">'
+    b"<cXML><a>+ACY-nbsp;</a></cXML>",
+    b'<?xml version="1.0" encoding="windows-1252"?>\n<!DOCTYPE cXML SYSTEM "cXML.dtd">'
+    b"<cXML><a>&amp;&nbsp;</a></cXML>",
+    b'\xef\xbb\xbf<!DOCTYPE cXML SYSTEM "cXML.dtd"><cXML a="&amp;"><a>&_x;</a></cXML>',
+])
+def test_entity_references_in_any_encoding_are_refused(doc: bytes) -> None:
+    with pytest.raises(XMLSecurityError, match="entity reference"):
+        parse_untrusted(doc)
+
+
+def test_a_reference_lookalike_in_cdata_is_text() -> None:
+    root = parse_untrusted(b'<!DOCTYPE cXML SYSTEM "cXML.dtd"><cXML><![CDATA[&nbsp;]]></cXML>')
+    assert root.text == "&nbsp;"
+
+
+def test_each_thread_parses_with_its_own_parser_and_no_state_carries_over() -> None:
+    import threading
+
+    from punchout import safexml
+
+    with pytest.raises(XMLSyntaxError):
+        parse_untrusted(b"<r>\n  Kaffe & te</r>")
+    assert parse_untrusted(b"<a>ok</a>").text == "ok"  # the same thread's parser, reused
+    seen: list[object] = []
+
+    def parse_in_thread() -> None:
+        parse_untrusted(b"<b/>")
+        seen.append(safexml._parser())
+
+    threads = [threading.Thread(target=parse_in_thread) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(p) for p in seen} | {id(safexml._parser())}) == 4

@@ -5,16 +5,17 @@ chunks."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 
 from punchout.domain.basket import Basket, BasketLine
 from punchout.domain.verdicts import Code
 from punchout.errors import NotFound
 from punchout.services import accounts, agreements
-from punchout.services.agreements import IN_CHUNK
 from testkit.agreements import TODAY, add_agreement
 
 
@@ -61,12 +62,65 @@ def test_an_unknown_reference_is_not_found(gateway, seeded):
         _check(gateway, _basket(("KG-1001", "XPK", "42.50")), ref="RAM-0000-000")
 
 
-def test_a_basket_larger_than_one_in_list_is_read_in_chunks(gateway, seeded):
-    n = IN_CHUNK + 50
+def test_a_basket_larger_than_one_in_list_is_read_in_chunks(gateway, seeded, monkeypatch):
+    chunk = 7  # the real IN_CHUNK is 30,000 (900 on SQLite before 3.32)
+    monkeypatch.setattr(agreements, "IN_CHUNK", chunk)
+    n = 3 * chunk + 2
     rows = b"".join(b"P-%05d;XPK;1,00\n" % i for i in range(n))
     add_agreement(gateway, csv=b"supplier_part_id;unit;price\n" + rows)
     parts = [(f"P-{i:05d}", "XPK", "1.00") for i in range(n)] + [("NOPE", "XPK", "1.00")]
-    result = _check(gateway, _basket(*parts))
+    with _statements(gateway) as statements:
+        result = _check(gateway, _basket(*parts))
     codes = [line.codes for line in result.verdict.lines]
     assert codes[:n] == [(Code.OK,)] * n
     assert codes[n] == (Code.NOT_IN_ASSORTMENT,)
+    assert len([s for s in statements if "assortment_items" in s]) == 4
+
+
+@contextmanager
+def _statements(gateway):  # type: ignore[no-untyped-def]
+    """The SQL statements the gateway's engine runs inside the block."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(gateway.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(gateway.engine, "before_cursor_execute", record)
+
+
+def test_a_1000_line_basket_is_checked_in_two_queries_whatever_its_size(gateway, seeded):
+    """One query for the agreement and its version in force, one for all the basket's rows,
+    however many lines: never a query per line (issue 8)."""
+    n = 1000
+    rows = b"".join(b"P-%05d;XPK;1,00\n" % i for i in range(0, n, 2))
+    add_agreement(gateway, csv=b"supplier_part_id;unit;price\n" + rows)
+    selects = {}
+    for size in (3, n):
+        basket = _basket(*[(f"P-{i:05d}", "XPK", "1.00") for i in range(size)])
+        with _statements(gateway) as statements:
+            result = _check(gateway, basket)
+        selects[size] = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        codes = [line.codes for line in result.verdict.lines]
+        assert codes == [(Code.OK,) if i % 2 == 0 else (Code.NOT_IN_ASSORTMENT,)
+                         for i in range(size)]
+    # The organisation (the test's own lookup), the agreement and version, the rows.
+    assert len(selects[n]) == len(selects[3]) <= 3, selects[n]
+
+
+@pytest.mark.parametrize("style", ["native", "expanding"])
+def test_part_ids_reach_the_query_exactly_however_the_list_is_passed(gateway, seeded,
+                                                                   monkeypatch, style):
+    """The part IDs go as one JSON or array parameter where the database takes one, else as an
+    expanding IN; odd characters arrive unchanged either way."""
+    if style == "expanding":
+        monkeypatch.setattr(agreements, "_list_style", lambda dialect: "expanding")
+    odd = ['Q-"1"', "Q-'2'", "Q-ä\\3", "Q-[4]", "Q-;5"]
+    rows = "".join(f'"{p.replace(chr(34), chr(34) * 2)}";XPK;1,00\n' for p in odd)
+    add_agreement(gateway, csv=("supplier_part_id;unit;price\n" + rows).encode())
+    result = _check(gateway, _basket(*[(p, "XPK", "1.00") for p in [*odd, "Q-5", "Q-ä"]]))
+    assert [line.codes for line in result.verdict.lines] == [(Code.OK,)] * 5 + [
+        (Code.NOT_IN_ASSORTMENT,)] * 2
