@@ -187,7 +187,10 @@ def service_message(exc: ServiceError) -> str:
             return gettext("%(sentence)s The supplier's system said: %(detail)s",
                            sentence=sentence(), detail=exc.message)
     if exc.reason is not None and exc.reason in _REASONS:
-        return _REASONS[exc.reason](exc.params)
+        try:
+            return _REASONS[exc.reason](exc.params)
+        except KeyError:  # a raise site without a value its sentence needs: say it in English
+            return exc.message
     return exc.message
 
 
