@@ -2,11 +2,12 @@
 
 A punch-out start used to open a new requests session and a new TCP (and TLS) connection for
 every setup call, about 40 % of an API start against a local supplier (issue 8). Now each
-gateway thread keeps one pinned session (:func:`punchout.net.pinning.pinned_session`) whose
-urllib3 pools keep the connections open between calls. Threads never share a session (requests
-does not promise that a session is thread-safe; gunicorn runs threaded workers), and the
-pools are bounded: urllib3 keeps ten hosts per session, least recently used first out, and
-idle connections per host up to the thread's own calls (one at a time).
+gateway thread keeps one :class:`punchout.net.pinning.PinnedAdapter` whose urllib3 pools keep
+the connections open between calls, and sends to it directly (no ``requests.Session``: what a
+session adds, cookies, redirects, hooks and default headers, is nothing a server-to-server
+call wants). Threads never share an adapter (gunicorn runs threaded workers), and the pools
+are bounded: urllib3 keeps ten hosts per adapter, least recently used first out, and idle
+connections per host up to the thread's own calls (one at a time).
 
 The DNS-rebinding pin holds on a reused connection: every call is checked and pinned anew
 (:func:`punchout.net.outbound.check_url`), and the pool a pinned call takes its connection from
@@ -14,24 +15,22 @@ is keyed by the pinned *address* (and, for https, the certificate name), so a co
 only reused for a call whose check approved the very address it is connected to. A call to an
 allow-listed host is unpinned (``unpin``), as before.
 
-Two things a shared session would otherwise carry from one call to the next are cut off:
-cookies (one buyer's supplier cookie must never reach another buyer's call), and the proxy
-and CA-bundle settings, which requests reads from the environment on every call (about
-0.4 ms, most of the cost of a call on loopback): :func:`environment_settings` reads them once
-per distinct value of the variables that decide them and per endpoint.
+Nothing of one call reaches the next: an adapter keeps no cookie, and the proxy and CA-bundle
+settings, which requests would read from the environment on every call (about 0.4 ms, most of
+the cost of a call on loopback), are read by :func:`environment_settings` once per distinct
+value of the variables that decide them and per endpoint.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from http.cookiejar import CookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
 
 from requests import Session
 
-from punchout.net.pinning import PinnedAdapter, pinned_session
+from punchout.net.pinning import PinnedAdapter
 
 #: The environment variables requests' proxy and CA-bundle choice depends on (urllib's
 #: ``getproxies`` reads ``<scheme>_proxy`` in both cases; ``REQUEST_METHOD`` makes it ignore
@@ -41,42 +40,19 @@ ENVIRONMENT = tuple(name for base in ("http_proxy", "https_proxy", "all_proxy", 
     "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "REQUEST_METHOD")
 
 
-class NoCookies(CookiePolicy):
-    """A cookie jar policy that keeps no cookie and sends none."""
-
-    netscape = True
-    rfc2965 = hide_cookie2 = False
-
-    def set_ok(self, cookie: Any, request: Any) -> bool:
-        return False
-
-    def return_ok(self, cookie: Any, request: Any) -> bool:
-        return False
-
-    def domain_return_ok(self, domain: str, request: Any) -> bool:
-        return False
-
-    def path_return_ok(self, path: str, request: Any) -> bool:
-        return False
-
-
-class KeptSessions:
-    """One pinned, cookie-less session per thread, kept for the thread's later calls."""
+class KeptAdapters:
+    """One pinned adapter per thread, kept for the thread's later calls."""
 
     def __init__(self) -> None:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._settings: dict[tuple[object, ...], dict[str, Any]] = {}
 
-    def session(self) -> tuple[Session, PinnedAdapter]:
-        """This thread's session and its adapter (made on the thread's first call)."""
-        kept: tuple[Session, PinnedAdapter] | None = getattr(self._local, "kept", None)
+    def adapter(self) -> PinnedAdapter:
+        """This thread's adapter (made on the thread's first call)."""
+        kept: PinnedAdapter | None = getattr(self._local, "kept", None)
         if kept is None:
-            web, adapter = pinned_session()
-            web.cookies.set_policy(NoCookies())
-            # Proxies and the CA bundle are passed per call (environment_settings).
-            web.trust_env = False
-            kept = self._local.kept = (web, adapter)
+            kept = self._local.kept = PinnedAdapter()
         return kept
 
     def environment_settings(self, url: str) -> dict[str, Any]:
@@ -100,14 +76,14 @@ class KeptSessions:
         return {"proxies": dict(found["proxies"]), "verify": found["verify"]}
 
     def forget(self) -> None:
-        """Close this thread's session and its connections (tests; a worker's shutdown)."""
-        kept = getattr(self._local, "kept", None)
+        """Close this thread's adapter and its connections (tests; a worker's shutdown)."""
+        kept: PinnedAdapter | None = getattr(self._local, "kept", None)
         if kept is not None:
-            kept[0].close()
+            kept.close()
             self._local.kept = None
         with self._lock:
             self._settings.clear()
 
 
-#: The process's kept sessions for server-to-server calls (:func:`punchout.net.outbound.post`).
-KEPT = KeptSessions()
+#: The process's kept adapters for server-to-server calls (:func:`punchout.net.outbound.post`).
+KEPT = KeptAdapters()

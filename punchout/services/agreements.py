@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -146,11 +146,14 @@ def overlap_warning(db: Session, agreement: Agreement) -> str | None:
 
 
 def bind_for_session(db: Session, supplier: Supplier, reference: str | None,
-                     today: date) -> Agreement | None:
+                     today: date, candidates: Sequence[Agreement] | None = None
+                     ) -> Agreement | None:
     """The agreement a punch-out session is bound to (DESIGN.md): the one named, else the only
     one valid today. Only a supplier in test mode without any agreement gives None (to try a
-    new connection; its requisitions are unchecked and can never be ordered)."""
-    candidates = list_for(db, supplier.organisation_id, supplier.id)
+    new connection; its requisitions are unchecked and can never be ordered). ``candidates``:
+    the supplier's agreements by reference, when the caller loaded them already."""
+    if candidates is None:
+        candidates = list_for(db, supplier.organisation_id, supplier.id)
     if reference:
         for agreement in candidates:
             if agreement.reference == reference:

@@ -9,7 +9,7 @@ of a session wins by a UNIQUE constraint -> requisition.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -106,12 +106,14 @@ def start_session(
     return_url: str | None = None,
     remote_addr: str | None = None,
     agreement: str | None = None,
+    candidates: Sequence[Agreement] | None = None,
 ) -> PunchoutSession:
     """Open a punch-out session with the supplier and return it with its ``start_url``.
 
     The generic part is here (checks, agreement binding, session row, return token); what a
     protocol sends is in its starter (:data:`STARTERS`). Raises SupplierError (the session is
-    then ``failed`` with the reason) or a client error.
+    then ``failed`` with the reason) or a client error. ``candidates``: the supplier's
+    agreements, when the caller loaded them with the supplier (the API does, in one query).
     """
     starter = STARTERS.get(supplier.protocol)
     if starter is None:
@@ -120,7 +122,7 @@ def start_session(
                             params={"supplier": supplier.name, "protocol": supplier.protocol})
     request = check_start(gw, db, user=user, supplier=supplier, operation=operation,
                           requisition_id=requisition_id, return_url=return_url,
-                          agreement=agreement)
+                          agreement=agreement, candidates=candidates)
     session = _new_session(gw, db, request)
     token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
     starter(gw, db, session, request, base_url, token)
@@ -129,7 +131,8 @@ def start_session(
 
 def check_start(gw: Gateway, db: Session, *, user: User, supplier: Supplier, operation: str,
                 requisition_id: int | None, return_url: str | None,
-                agreement: str | None) -> StartRequest:
+                agreement: str | None,
+                candidates: Sequence[Agreement] | None = None) -> StartRequest:
     """Every client error of a start, before anything is written."""
     org = db.get(Organisation, user.organisation_id)
     assert org is not None
@@ -142,7 +145,7 @@ def check_start(gw: Gateway, db: Session, *, user: User, supplier: Supplier, ope
             "(PUNCHOUT_ALLOWED_RETURN_HOSTS)"
         )
     earlier = _earlier_requisition(db, org, supplier, op, requisition_id)
-    bound = _bound_agreement(gw, db, supplier, op, earlier, agreement)
+    bound = _bound_agreement(gw, db, supplier, op, earlier, agreement, candidates)
     return StartRequest(org, user, supplier, op, earlier, bound, return_url)
 
 
@@ -189,7 +192,8 @@ def _earlier_requisition(db: Session, org: Organisation, supplier: Supplier, op:
 
 
 def _bound_agreement(gw: Gateway, db: Session, supplier: Supplier, op: Operation,
-                     earlier: Requisition | None, reference: str | None) -> Agreement | None:
+                     earlier: Requisition | None, reference: str | None,
+                     candidates: Sequence[Agreement] | None) -> Agreement | None:
     """An edit stays with its requisition's agreement; else the one valid today (or named)."""
     if earlier is not None and earlier.agreement_id is not None:
         bound = db.get(Agreement, earlier.agreement_id)
@@ -200,7 +204,8 @@ def _bound_agreement(gw: Gateway, db: Session, supplier: Supplier, op: Operation
                                 params={"id": earlier.id, "reference": bound.reference})
         return bound
     return agreements.bind_for_session(db, supplier, reference,
-                                       agreements.local_day(utcnow(), gw.settings.tz))
+                                       agreements.local_day(utcnow(), gw.settings.tz),
+                                       candidates)
 
 
 def _new_session(gw: Gateway, db: Session, request: StartRequest) -> PunchoutSession:
@@ -244,10 +249,10 @@ def _start_oci(gw: Gateway, db: Session, session: PunchoutSession, request: Star
 
 def _start_cxml(gw: Gateway, db: Session, session: PunchoutSession, request: StartRequest,
                 base_url: str, token: str) -> None:
-    """cXML: three commits, all on the request's own session. The session with the request it
-    sends, before the call (which may wait for the supplier); the raw answer on its own, before
-    it is parsed; the outcome (Core statements: the ORM's unit of work for the one changed
-    column cost more than the UPDATE)."""
+    """cXML: three commits. The session with the request it sends, before the call (which may
+    wait for the supplier); the raw answer on its own (one self-committing INSERT), before it
+    is parsed; the outcome (Core statements: the ORM's unit of work for the one changed column
+    cost more than the UPDATE)."""
     supplier = request.supplier
     call = cxml_flow.setup_call(gw, session, user=request.user, org=request.organisation,
                                 supplier=supplier, earlier=request.earlier,
@@ -266,11 +271,11 @@ def _start_cxml(gw: Gateway, db: Session, session: PunchoutSession, request: Sta
                     organisation_id=org_id, session_id=session_id)
         _fail(db, session, exc.message)
         raise
-    msg_id = archive.add(db, direction=Direction.IN, protocol=MessageProtocol.CXML,
-                         kind="setup_response", body=answer.body,
-                         content_type=answer.content_type, http_status=answer.status,
-                         organisation_id=org_id, session_id=session_id)
-    db.commit()
+    msg_id = archive.archive(gw.session_factory, direction=Direction.IN,
+                             protocol=MessageProtocol.CXML, kind="setup_response",
+                             body=answer.body, content_type=answer.content_type,
+                             http_status=answer.status, organisation_id=org_id,
+                             session_id=session_id)
     try:
         start_url = cxml_flow.check_setup_answer(gw, supplier, answer)
     except SupplierError as exc:

@@ -130,18 +130,19 @@ def test_a_suppliers_cookie_is_not_sent_on_the_next_call(server, resolves_to):
     assert all("Cookie" not in r for r in seen.requests)
 
 
-def test_threads_do_not_share_a_session():
-    sessions = []
+def test_threads_do_not_share_an_adapter():
+    adapters = []
 
     def grab() -> None:
-        sessions.append(KEPT.session()[0])
+        adapters.append(KEPT.adapter())
 
     threads = [threading.Thread(target=grab) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sessions[0] is not sessions[1]
+    assert adapters[0] is not adapters[1]
+    assert KEPT.adapter() is KEPT.adapter()
 
 
 def test_proxy_settings_follow_the_environment(monkeypatch):

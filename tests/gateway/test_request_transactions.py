@@ -16,16 +16,25 @@ pytestmark = pytest.mark.usefixtures("routed_shop")
 
 @contextmanager
 def commits(gateway) -> Iterator[list[int]]:  # type: ignore[no-untyped-def]
+    """Every commit: a transaction's, and a write on a connection in autocommit mode (the raw
+    archive's one INSERT commits itself)."""
     seen: list[int] = []
 
     def count(_conn) -> None:  # type: ignore[no-untyped-def]
         seen.append(1)
 
+    def count_autocommit(conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        if autocommit and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            seen.append(1)
+
     event.listen(gateway.engine, "commit", count)
+    event.listen(gateway.engine, "after_cursor_execute", count_autocommit)
     try:
         yield seen
     finally:
         event.remove(gateway.engine, "commit", count)
+        event.remove(gateway.engine, "after_cursor_execute", count_autocommit)
 
 
 def _warm(app, seeded) -> None:  # type: ignore[no-untyped-def]

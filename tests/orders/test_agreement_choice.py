@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from punchout.cli import main
 from punchout.persistence.models import PunchoutSession
-from punchout.services import accounts
+from punchout.services import accounts, agreements
 from testkit.agreements import add_agreement
 from testkit.constants import BUYER_EMAIL
 from testkit.gateway import csrf_from, login
@@ -108,3 +108,24 @@ def test_cli_warns_about_an_overlapping_agreement(database_url, monkeypatch):
             "2026-12-01", "--valid-to", "2027-12-31")
     assert r.exit_code == 0
     assert "warning: agreement A-2 overlaps A-1 (2026-01-01 to 2026-12-31)" in r.output
+
+
+def test_an_api_start_weighs_only_its_own_suppliers_agreements(app, seeded, gateway):
+    """The API loads the supplier, the user and the supplier's agreements in one query: another
+    supplier's agreement valid today is neither a candidate nor a name the caller may use."""
+    add_agreement(gateway, "RAM-2026-017")
+    with gateway.session_factory() as db:
+        org = accounts.find_org(db, None)
+        other = accounts.add_supplier(db, gateway.box, org, "Annan AB", protocol="cxml",
+                                      setup_url="http://other.test/cxml/setup", from_identity="a",
+                                      to_identity="b", shared_secret="s")
+        agreements.create(db, org, other, "RAM-ANNAN-1", currency="SEK",
+                          valid_from=TODAY - timedelta(days=1),
+                          valid_to=TODAY + timedelta(days=30))
+        db.commit()
+        parties = accounts.start_parties(db, org.id, "Kontorsgrossisten", BUYER_EMAIL)
+        assert [a.reference for a in parties.agreements] == ["RAM-2026-017"]
+        assert parties.supplier.name == "Kontorsgrossisten"
+    r = _start_api(app, seeded, agreement="RAM-ANNAN-1")
+    assert r.status_code == 422
+    assert "is not an agreement with Kontorsgrossisten" in r.get_json()["message"]
