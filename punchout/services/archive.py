@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +26,8 @@ from punchout.persistence.types import utcnow
 MESSAGES = cast(Table, Message.__table__)
 #: Built once: a start archives three times, and building the statement cost a third of each.
 _INSERT = insert(MESSAGES)
+#: The outcome of one message (the columns set are the values given).
+_MARK = update(MESSAGES).where(MESSAGES.c.id == bindparam("message_id"))
 
 
 def archive(
@@ -126,7 +128,8 @@ def mark(db: Session, message_id: int, *, outcome: MessageOutcome, error: str | 
         values["session_id"] = session_id
     if protocol is not None:
         values["protocol"] = protocol
-    db.connection().execute(update(MESSAGES).where(MESSAGES.c.id == message_id), values)
+    values["message_id"] = message_id
+    db.connection().execute(_MARK, values)
 
 
 #: How much of a post without a valid token is kept, and for how many posts per address and

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached, object_session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -69,6 +69,7 @@ from punchout.services.signing import TokenExpired, TokenInvalid
 
 SESSIONS = cast(Table, PunchoutSession.__table__)
 _INSERT_SESSION = insert(SESSIONS)
+_SET_START_URL = update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
 
 
 def _return_url_allowed(gw: Gateway, org: Organisation, url: str) -> bool:
@@ -283,8 +284,7 @@ def _start_cxml(gw: Gateway, db: Session, session: PunchoutSession, request: Sta
         _fail(db, session, exc.message)
         raise
     archive.mark(db, msg_id, outcome=MessageOutcome.ACCEPTED)
-    db.connection().execute(update(SESSIONS).where(SESSIONS.c.id == session_id),
-                            {"start_url": start_url})
+    db.connection().execute(_SET_START_URL, {"start_url": start_url, "session_id": session_id})
     set_committed_value(session, "start_url", start_url)
     db.commit()
 
