@@ -27,6 +27,7 @@ from testkit.constants import (
     GATEWAY_URL,
     OCI_PASSWORD,
     OCI_USER,
+    QUICK_PASSWORD_HASH,
     SHARED_SECRET,
     SHOP_HOST,
     SHOP_IDENTITY,
@@ -35,6 +36,20 @@ from testkit.constants import (
 )
 from testkit.database import reset_postgres
 from testkit.dtd import require_cxml_dtd
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """Passwords set in the tests' own process are hashed with one PBKDF2 round: production's
+    scrypt (about 0.12 s a hash and 0.15 s a check, on purpose) made up a third of the suite.
+    A login reads the method from the stored hash, so logins behave alike; that production
+    hashes with scrypt is tested on its own (tests/hardening/test_password_hashes.py)."""
+    production = accounts.PASSWORD_HASH
+    accounts.PASSWORD_HASH = QUICK_PASSWORD_HASH
+    try:
+        yield
+    finally:
+        accounts.PASSWORD_HASH = production
 
 
 @pytest.fixture(scope="session")

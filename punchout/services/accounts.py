@@ -26,8 +26,24 @@ from punchout.services.api_tokens import token_digest
 from punchout.services.secrets_box import SecretBox
 
 TOKEN_PREFIX = "pog_"
-# A fixed hash so that a login for an unknown e-mail costs as much as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-password")
+#: How a password is hashed: werkzeug's scrypt (n = 2**15, r = 8, p = 1), about a tenth of a
+#: second a hash on purpose. A login reads the method from the stored hash, so a change here
+#: applies to passwords set from then on. (The tests set a quick one: see tests/conftest.py.)
+PASSWORD_HASH = "scrypt"
+#: Hashes of a fixed password, one per method: a login for an unknown e-mail checks one, so
+#: it costs as much as a wrong password.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_HASH)
+
+
+def _dummy_hash() -> str:
+    method = PASSWORD_HASH
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def create_org(db: Session, name: str, allowed_return_hosts: str = "") -> Organisation:
@@ -78,7 +94,7 @@ def create_user(db: Session, org: Organisation, email: str, password: str, roles
     if db.scalar(select(User).where(User.email == email)):
         raise Conflict(f"user {email} already exists")
     user = User(organisation_id=org.id, email=email, name=name, roles=role_text,
-                password_hash=generate_password_hash(password),
+                password_hash=hash_password(password),
                 supplier_id=supplier.id if supplier else None)
     db.add(user)
     db.flush()
@@ -108,7 +124,7 @@ def end_sessions(db: Session, user_id: int) -> None:
 def authenticate(db: Session, email: str, password: str) -> User | None:
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

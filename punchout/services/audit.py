@@ -14,6 +14,7 @@ logged-in user or the API token, the CLI names itself); unnamed changes say "sys
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -60,14 +61,24 @@ def current_actor() -> str:
         return "system"
 
 
+#: The session factories whose changes are logged.
+_INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
 def install(session_factory: sessionmaker[Session]) -> None:
     """Record audited changes on every flush of sessions from ``session_factory``: read in
     ``after_flush`` (new rows have their ids, the attribute history is still there), added in
     ``after_flush_postexec`` (a commit flushes again until the session is clean, so the
-    events land in the same transaction)."""
-    if not event.contains(session_factory, "after_flush", _after_flush):
-        event.listen(session_factory, "after_flush", _after_flush)
-        event.listen(session_factory, "after_flush_postexec", _after_flush_postexec)
+    events land in the same transaction).
+
+    Installed once per factory, remembered in a weak set: ``event.contains`` looks its target
+    up by ``id()``, and a new factory whose session class got the id of a collected one's was
+    taken for installed (its changes then went unlogged)."""
+    if session_factory in _INSTALLED:
+        return
+    event.listen(session_factory, "after_flush", _after_flush)
+    event.listen(session_factory, "after_flush_postexec", _after_flush_postexec)
+    _INSTALLED.add(session_factory)
 
 
 def _after_flush_postexec(db: Session, _context: Any) -> None:

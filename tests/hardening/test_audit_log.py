@@ -3,14 +3,16 @@ credentials, order channel and address), agreements, users and roles, for admini
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy.orm import sessionmaker
 
 from punchout.cli import main
-from punchout.persistence.models import AuditEvent, Supplier
+from punchout.persistence.models import AuditEvent, Base, Organisation, Supplier, User
 from punchout.services import accounts, audit
 from testkit.agreements import add_agreement
 from testkit.constants import SHARED_SECRET
@@ -93,3 +95,26 @@ def test_agreements_and_the_cli_are_logged(gateway, seeded, database_url, monkey
 def test_only_administrators_see_the_log(client):
     login(client)
     assert client.get("/admin/audit").status_code == 403
+
+
+def test_every_new_session_factory_is_logged_even_after_others_were_collected():
+    """A factory is remembered as installed by itself, not by an id a collected one had."""
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    for _ in range(10):
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        audit.install(factory)
+        audit.install(factory)  # twice: still one event per change
+        with factory() as db:
+            org = accounts.create_org(db, "Kommun")
+            accounts.create_user(db, org, f"u{id(factory)}@kommun.example", "long enough",
+                                 ["buyer"])
+            db.commit()
+            before = db.scalar(select(func.count()).select_from(AuditEvent))
+            db.execute(delete(AuditEvent))
+            db.execute(delete(User))
+            db.execute(delete(Organisation))
+            db.commit()
+        assert before == 1  # the user: one event, logged once
+        del factory
+        gc.collect()

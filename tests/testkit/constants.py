@@ -26,3 +26,5 @@ BUYER_EMAIL = "anna.buyer@kommun.example"
 BUYER_PASSWORD = "correct horse battery"
 OCI_USER = "kommun-oci"
 OCI_PASSWORD = "oci-pass-word"
+#: How the tests' own process hashes passwords (tests/conftest.py): quick, and not production's.
+QUICK_PASSWORD_HASH = "pbkdf2:sha256:1"
