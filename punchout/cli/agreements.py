@@ -205,7 +205,7 @@ def baskets_check(reference: str, file: str, as_json: bool, on_day,
     try:
         with session() as (gw, db):
             org = accounts.find_org(db, org_name)
-            checked = check_basket_against(db, org.id, reference, basket_in.basket,
+            checked = check_basket_against(db.connection(), org.id, reference, basket_in.basket,
                                            tz=gw.settings.tz,
                                            day=on_day.date() if on_day else None)
     except (click.ClickException, ServiceError) as exc:

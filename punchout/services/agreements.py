@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Connection,
     Select,
     String,
     and_,
@@ -288,12 +289,11 @@ class CheckResult:
     version_id: int | None
 
 
-def check_by_reference(db: Session, org_id: int, reference: str, basket: Basket,
+def check_by_reference(conn: Connection, org_id: int, reference: str, basket: Basket,
                        day: date) -> CheckResult:
     """Check ``basket`` against the organisation's agreement ``reference`` on ``day``: one query
     for the agreement and its version in force, one for the basket's rows (per IN_CHUNK part
     IDs). NotFound when the organisation has no such agreement."""
-    conn = db.connection()
     row = conn.execute(_RULES, {"org": org_id, "reference": reference, "day": day}).first()
     if row is None:
         raise NotFound(f"agreement {reference} not found", reason=Reason.AGREEMENT_NOT_FOUND,
@@ -331,7 +331,8 @@ def check_basket(db: Session, agreement: Agreement, basket: Basket, day: date,
     """The verdict on ``basket`` against ``agreement`` on ``day``, and the id of the
     assortment version it was checked against (None when no version is in force). Codec
     problems travel on the lines themselves."""
-    result = check_by_reference(db, agreement.organisation_id, agreement.reference, basket, day)
+    result = check_by_reference(db.connection(), agreement.organisation_id,
+                                agreement.reference, basket, day)
     return result.verdict, result.version_id
 
 

@@ -109,7 +109,7 @@ def config_for(gw: Gateway, db: Session, supplier: Supplier) -> SuiteConfig:
 
         def agreement_check(basket: Basket) -> BasketVerdict:
             with factory() as session:
-                return check_basket_against(session, org_id, reference, basket, tz=tz,
+                return check_basket_against(session.connection(), org_id, reference, basket, tz=tz,
                                             day=today).verdict
 
     common = {"url": supplier.setup_url, "allowed_hosts": gw.settings.allowed_supplier_hosts,

@@ -187,8 +187,9 @@ def check_basket():
     gw = gateway()
     try:
         checked = basket_check.check_basket_input(
-            get_db(), g.api_org_id, request.get_data(), request.content_type, tz=gw.settings.tz,
-            reference=request.args.get("agreement"), max_bytes=gw.settings.max_body)
+            gw.engine, g.api_org_id, request.get_data(), request.content_type,
+            tz=gw.settings.tz, reference=request.args.get("agreement"),
+            max_bytes=gw.settings.max_body)
     except BasketUnreadable as exc:
         raise InvalidRequest(f"unreadable basket: {exc}") from None
     except NotFound as exc:

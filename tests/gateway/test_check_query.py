@@ -29,7 +29,7 @@ def _basket(*lines: tuple[str, str, str]) -> Basket:
 def _check(gateway, basket: Basket, ref: str = "RAM-2026-017", day=TODAY):  # type: ignore[no-untyped-def]
     with gateway.session_factory() as db:
         org = accounts.find_org(db, None)
-        return agreements.check_by_reference(db, org.id, ref, basket, day)
+        return agreements.check_by_reference(db.connection(), org.id, ref, basket, day)
 
 
 def test_the_newest_version_in_force_is_used(gateway, seeded):
