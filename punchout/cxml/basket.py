@@ -78,39 +78,17 @@ def _basket_line(el: etree._Element) -> BasketLine:
     """One ``ItemIn`` as a line, checked in the order of ``parse._item`` (quantity, ItemID,
     ItemDetail, lineNumber, parentLineNumber) so that the first fault found is the same.
 
-    Hot: it runs for every line of every basket, so names are compared inline (a tag with a
-    namespace is compared by its local name) and the common cases take no function call."""
+    Hot: it runs for every line of every basket, so the children are found in one pass each
+    (:func:`_first_children`) and the common cases take no other function call."""
     value = el.get("quantity")
     if value is not None and _PLAIN_NUMBER.fullmatch(value):
         quantity = Decimal(value)
     else:
         quantity = _decimal(_required_attr(el, "quantity"), el, "@quantity")
-    item_id: etree._Element | None = None
-    detail: etree._Element | None = None
-    for child in el:  # comments, PIs and entity references never reach here (safexml)
-        name = child.tag
-        if name[0] == "{":
-            name = name.rpartition("}")[2]
-        if name == "ItemDetail":
-            if detail is None:
-                detail = child
-        elif name == "ItemID":
-            if item_id is None:
-                item_id = child
+    item_id, detail = _first_children(el, "ItemID", "ItemDetail")
     if item_id is None:
         raise _missing(el, "ItemID")
-    part: etree._Element | None = None
-    aux: etree._Element | None = None
-    for child in item_id:
-        name = child.tag
-        if name[0] == "{":
-            name = name.rpartition("}")[2]
-        if name == "SupplierPartID":
-            if part is None:
-                part = child
-        elif name == "SupplierPartAuxiliaryID":
-            if aux is None:
-                aux = child
+    part, aux = _first_children(item_id, "SupplierPartID", "SupplierPartAuxiliaryID")
     if part is None:
         raise _missing(item_id, "SupplierPartID")
     supplier_part_id = (part.text or "").strip() if not len(part) else _text(part)
@@ -276,3 +254,22 @@ def basket_from_order_message(msg: PunchOutOrderMessage) -> Basket:
         operation_allowed=msg.operation_allowed.value,
         buyer_cookie=msg.buyer_cookie,
     )
+
+
+def _first_children(el: etree._Element, first: str, second: str
+                    ) -> tuple[etree._Element | None, etree._Element | None]:
+    """The first child named ``first`` and the first named ``second`` (local names: a tag with
+    a namespace is compared by its local name), in one pass over the children. Comments, PIs
+    and entity references never reach here (safexml)."""
+    found_first: etree._Element | None = None
+    found_second: etree._Element | None = None
+    for child in el:
+        name = child.tag
+        if name[0] == "{":
+            name = name.rpartition("}")[2]
+        if name == first:
+            if found_first is None:
+                found_first = child
+        elif name == second and found_second is None:
+            found_second = child
+    return found_first, found_second

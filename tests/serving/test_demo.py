@@ -163,19 +163,7 @@ def _oci_order_goes_out_by_email(base: str, shop_base: str, fields: dict[str, st
     back = requests.post(form["action"], data=form["fields"], allow_redirects=False, timeout=10)
     assert back.status_code == 303
     req_id = int(re.search(r"/requisitions/(\d+)", back.headers["Location"]).group(1))
-    buyer = requests.Session()
-    buyer.headers["Accept-Language"] = "en"
-    _login(buyer, base, "buyer@demo.example", "demo-buyer")
-    page = buyer.get(f"{base}/requisitions/{req_id}")
-    assert buyer.post(f"{base}/requisitions/{req_id}/submit",
-                      data={"csrf_token": csrf_from(page.text)}).ok
-    approver = requests.Session()
-    approver.headers["Accept-Language"] = "en"
-    _login(approver, base, "approver@demo.example", "demo-approver")
-    page = approver.get(f"{base}/requisitions/{req_id}")
-    r = approver.post(f"{base}/requisitions/{req_id}/decide", data={
-        "csrf_token": csrf_from(page.text), "action": "approve"})
-    assert r.status_code == 200 and "Approved" in r.text, r.text
+    _submit_and_approve(base, req_id)
     deadline = time.monotonic() + 30
     mails: list[dict] = []
     while time.monotonic() < deadline and not mails:
@@ -194,6 +182,18 @@ def _peppol_order_lands_in_the_outbox(base: str, req_page: requests.Response,
     """Issue 10's "done when": the Peppol supplier's order leaves as a Peppol BIS Order 3
     document, in the outbox the access point reads."""
     req_id = int(re.search(r"/requisitions/(\d+)", req_page.url).group(1))
+    _submit_and_approve(base, req_id)
+    document = outbox / f"DEMO-{req_id}.xml"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not document.exists():
+        time.sleep(0.3)
+    xml = document.read_text(encoding="utf-8")
+    assert "urn:fdc:peppol.eu:poacc:trns:order:3" in xml
+    assert f"<cbc:ID>DEMO-{req_id}</cbc:ID>" in xml and "KG-1001" in xml
+
+
+def _submit_and_approve(base: str, req_id: int) -> None:
+    """The buyer submits a requisition with nothing flagged; the approver approves it."""
     buyer = requests.Session()
     buyer.headers["Accept-Language"] = "en"
     _login(buyer, base, "buyer@demo.example", "demo-buyer")
@@ -207,13 +207,6 @@ def _peppol_order_lands_in_the_outbox(base: str, req_page: requests.Response,
     r = approver.post(f"{base}/requisitions/{req_id}/decide", data={
         "csrf_token": csrf_from(page.text), "action": "approve"})
     assert r.status_code == 200 and "Approved" in r.text, r.text
-    document = outbox / f"DEMO-{req_id}.xml"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not document.exists():
-        time.sleep(0.3)
-    xml = document.read_text(encoding="utf-8")
-    assert "urn:fdc:peppol.eu:poacc:trns:order:3" in xml
-    assert f"<cbc:ID>DEMO-{req_id}</cbc:ID>" in xml and "KG-1001" in xml
 
 
 def _login(session: requests.Session, base: str, email: str, password: str) -> requests.Response:
