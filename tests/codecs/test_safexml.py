@@ -16,6 +16,7 @@ from punchout.safexml import (
     parse_untrusted,
 )
 from testkit.constants import VECTORS
+from testkit.threads import on_threads
 
 INVALID = VECTORS / "cxml" / "invalid"
 
@@ -241,22 +242,15 @@ def test_a_reference_lookalike_in_cdata_is_text() -> None:
 
 
 def test_each_thread_parses_with_its_own_parser_and_no_state_carries_over() -> None:
-    import threading
-
     from punchout import safexml
 
     with pytest.raises(XMLSyntaxError):
         parse_untrusted(b"<r>\n  Kaffe & te</r>")
     assert parse_untrusted(b"<a>ok</a>").text == "ok"  # the same thread's parser, reused
-    seen: list[object] = []
 
-    def parse_in_thread() -> None:
+    def parse_in_thread() -> object:
         parse_untrusted(b"<b/>")
-        seen.append(safexml._parser())
+        return safexml._parser()
 
-    threads = [threading.Thread(target=parse_in_thread) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = on_threads(parse_in_thread, 3)
     assert len({id(p) for p in seen} | {id(safexml._parser())}) == 4

@@ -13,6 +13,7 @@ import pytest
 from punchout.errors import SupplierError
 from punchout.net import outbound
 from punchout.net.keepalive import KEPT
+from testkit.threads import on_threads
 
 NAME = "shop.invalid"  # .invalid never resolves: only the pin reaches the server
 
@@ -131,16 +132,7 @@ def test_a_suppliers_cookie_is_not_sent_on_the_next_call(server, resolves_to):
 
 
 def test_threads_do_not_share_an_adapter():
-    adapters = []
-
-    def grab() -> None:
-        adapters.append(KEPT.adapter())
-
-    threads = [threading.Thread(target=grab) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    adapters = on_threads(KEPT.adapter, 2)
     assert adapters[0] is not adapters[1]
     assert KEPT.adapter() is KEPT.adapter()
 
