@@ -15,6 +15,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from punchout.config import DEFAULT_DATABASE_URL
+from punchout.persistence.sqlite_writer import WriterConnection
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -35,7 +36,11 @@ def make_engine(url: str) -> Engine:
         db = parsed.database
         if db and db != ":memory:":
             Path(db).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        connect_args: dict[str, object] = {"check_same_thread": False, "timeout": 30}
+        if db and db != ":memory:" and not parsed.query.get("uri"):
+            # Writers queue in this process and across processes (see sqlite_writer).
+            connect_args["factory"] = WriterConnection
+        kwargs["connect_args"] = connect_args
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() != "sqlite":
         ping_when_idle(engine)

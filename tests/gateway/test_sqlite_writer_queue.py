@@ -1,0 +1,183 @@
+"""Writers on one SQLite file queue behind one lock per file (a thread lock in the process, an
+``flock`` across processes), taken by a transaction's first write and given back by COMMIT,
+ROLLBACK, close, or at once in autocommit mode; readers never wait for it."""
+
+from __future__ import annotations
+
+import fcntl
+import multiprocessing
+import os
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from punchout.persistence.db import make_engine
+from punchout.persistence.sqlite_writer import WriterConnection
+
+
+def _connect(path, timeout=5.0, **kwargs):
+    conn = sqlite3.connect(path, timeout=timeout, factory=WriterConnection,
+                           check_same_thread=False, **kwargs)
+    conn.execute("PRAGMA journal_mode=WAL")
+    return conn
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = str(tmp_path / "queue.db")
+    with _connect(path) as conn:
+        conn.execute("CREATE TABLE t (n INTEGER)")
+    return path
+
+
+def _held_by_someone(path):
+    """Whether the writer lock file is locked (by any process), asked from a new descriptor."""
+    fd = os.open(path + ".writer-lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_a_write_takes_the_lock_until_commit_and_a_read_does_not(db_path):
+    conn = _connect(db_path)
+    conn.execute("SELECT count(*) FROM t").fetchall()
+    assert not _held_by_someone(db_path)
+    conn.execute("INSERT INTO t VALUES (1)")
+    assert _held_by_someone(db_path)
+    conn.execute("INSERT INTO t VALUES (2)")
+    conn.commit()
+    assert not _held_by_someone(db_path)
+    conn.close()
+
+
+@pytest.mark.parametrize("ending", ["rollback", "close"])
+def test_rollback_and_close_give_the_lock_back(db_path, ending):
+    conn = _connect(db_path)
+    conn.execute("UPDATE t SET n = 3")
+    assert _held_by_someone(db_path)
+    getattr(conn, ending)()
+    assert not _held_by_someone(db_path)
+    if ending == "rollback":
+        conn.close()
+
+
+def test_autocommit_gives_the_lock_back_after_each_statement(db_path):
+    conn = _connect(db_path, isolation_level=None)
+    conn.execute("INSERT INTO t VALUES (1)")
+    assert not _held_by_someone(db_path)
+    conn.close()
+    with _connect(db_path) as check:
+        assert check.execute("SELECT count(*) FROM t").fetchone() == (1,)
+
+
+def test_a_failed_write_outside_a_transaction_gives_the_lock_back(db_path):
+    conn = _connect(db_path)
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
+    assert not conn.in_transaction
+    assert not _held_by_someone(db_path)
+    conn.close()
+
+
+def test_a_second_writer_thread_waits_for_the_commit_then_goes_on(db_path):
+    first, second = _connect(db_path), _connect(db_path)
+    first.execute("INSERT INTO t VALUES (1)")
+    done = threading.Event()
+
+    def write():
+        second.execute("INSERT INTO t VALUES (2)")
+        second.commit()
+        done.set()
+
+    waiter = threading.Thread(target=write)
+    waiter.start()
+    assert not done.wait(0.3), "the second writer did not wait for the first"
+    first.commit()
+    assert done.wait(5)
+    waiter.join()
+    assert second.execute("SELECT n FROM t ORDER BY rowid").fetchall() == [(1,), (2,)]
+    first.close()
+    second.close()
+
+
+def test_a_thread_writing_on_a_second_connection_while_its_first_holds_the_lock_fails(db_path):
+    """Instead of waiting for itself for ever: "database is locked" after the timeout, as SQLite
+    says it."""
+    first, second = _connect(db_path), _connect(db_path, timeout=0.2)
+    first.execute("INSERT INTO t VALUES (1)")
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        second.execute("INSERT INTO t VALUES (2)")
+    assert 0.15 < time.monotonic() - started < 3
+    first.commit()
+    second.execute("INSERT INTO t VALUES (2)")
+    second.commit()
+    first.close()
+    second.close()
+
+
+def _hold_in_child(path, holding, release):
+    conn = _connect(path)
+    conn.execute("INSERT INTO t VALUES (10)")
+    holding.set()
+    release.wait(10)
+    conn.commit()
+    conn.close()
+
+
+def test_a_writer_in_another_process_holds_the_lock_for_this_one(db_path):
+    """A writer here waits for it (or gives up after its timeout) and goes on after the
+    other's COMMIT."""
+    context = multiprocessing.get_context("fork")
+    holding, release = context.Event(), context.Event()
+    child = context.Process(target=_hold_in_child, args=(db_path, holding, release))
+    child.start()
+    try:
+        assert holding.wait(10)
+        impatient = _connect(db_path, timeout=0.2)
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            impatient.execute("INSERT INTO t VALUES (12)")
+        impatient.close()
+        conn = _connect(db_path)
+        done = threading.Event()
+
+        def write():
+            conn.execute("INSERT INTO t VALUES (11)")
+            conn.commit()
+            done.set()
+
+        waiter = threading.Thread(target=write)
+        waiter.start()
+        assert not done.wait(0.3), "this process wrote while the other held the lock"
+        release.set()
+        assert done.wait(5)
+        waiter.join()
+        assert conn.execute("SELECT n FROM t ORDER BY rowid").fetchall() == [(10,), (11,)]
+        conn.close()
+    finally:
+        release.set()
+        child.join(10)
+
+
+def test_the_gateway_engine_queues_its_sqlite_writers(tmp_path):
+    path = tmp_path / "engine.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (n INTEGER)"))
+        with engine.connect() as conn:
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+            assert _held_by_someone(str(path))
+            conn.commit()
+            assert not _held_by_someone(str(path))
+    finally:
+        engine.dispose()
