@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from punchout.errors import Conflict, InvalidRequest, NotFound
 from punchout.persistence.models import (
-    Agreement,
     ApiToken,
     Organisation,
     Role,
@@ -23,6 +20,7 @@ from punchout.persistence.models import (
 )
 from punchout.persistence.types import utcnow
 from punchout.services.api_tokens import token_digest
+from punchout.services.parties import SupplierLike
 from punchout.services.secrets_box import SecretBox
 
 TOKEN_PREFIX = "pog_"
@@ -137,49 +135,6 @@ def find_user(db: Session, org: Organisation, email: str) -> User:
     return user
 
 
-@dataclass(frozen=True)
-class StartParties:
-    """Who takes part in a punch-out start: the organisation, its supplier and its user, and
-    the supplier's agreements (by reference) that the session may be bound to."""
-
-    organisation: Organisation
-    supplier: Supplier
-    user: User
-    agreements: Sequence[Agreement]
-
-
-_START_PARTIES = (
-    select(Organisation, Supplier, User, Agreement)
-    .join(Supplier, Supplier.organisation_id == Organisation.id)
-    .join(User, User.organisation_id == Organisation.id)
-    .outerjoin(Agreement, (Agreement.supplier_id == Supplier.id)
-               & (Agreement.organisation_id == Organisation.id))
-    .where(Organisation.id == bindparam("org"), Supplier.name == bindparam("supplier"),
-           User.email == bindparam("email"))
-    .order_by(Agreement.reference)
-)
-
-
-def start_parties(db: Session, org_id: int, supplier_name: str, email: str) -> StartParties:
-    """The organisation, its supplier ``supplier_name``, its user ``email`` and the supplier's
-    agreements in one query (one row per agreement: four queries were a fifth of an API
-    start); NotFound naming what is missing."""
-    rows = db.execute(_START_PARTIES, {"org": org_id, "supplier": supplier_name,
-                                       "email": email.strip().lower()}).all()
-    if rows:
-        org, supplier, user, _ = rows[0]
-        return StartParties(org, supplier, user,
-                            tuple(row[3] for row in rows if row[3] is not None))
-    found = db.get(Organisation, org_id)
-    if found is None:
-        raise NotFound(f"organisation {org_id} not found")
-    supplier = find_supplier(db, found, supplier_name)
-    user = find_user(db, found, email)  # both exist: they were added since the query above
-    return StartParties(found, supplier, user, tuple(db.scalars(
-        select(Agreement).where(Agreement.supplier_id == supplier.id)
-        .order_by(Agreement.reference))))
-
-
 def add_supplier(
     db: Session, box: SecretBox, org: Organisation, name: str, *, protocol: str,
     setup_url: str, from_domain: str = "NetworkID", from_identity: str = "",
@@ -278,7 +233,7 @@ def _oci_settings(box: SecretBox, given: dict[str, object]) -> dict[str, object]
     }
 
 
-def oci_settings(box: SecretBox, supplier: Supplier) -> tuple[str, dict[str, str], str, str]:
+def oci_settings(box: SecretBox, supplier: SupplierLike) -> tuple[str, dict[str, str], str, str]:
     """(method, login and static parameters, charset, OCI version) of an OCI supplier."""
     stored = json.loads(supplier.settings_json or "{}")
     encrypted = stored.get("oci_params_encrypted")

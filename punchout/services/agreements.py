@@ -43,6 +43,7 @@ from punchout.persistence.models import (
     Organisation,
     Supplier,
 )
+from punchout.services.parties import AgreementRef, SupplierRef
 
 REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: Part IDs per query: SQLite allows 32766 bound parameters since 3.32 but 999 before, and
@@ -146,15 +147,12 @@ def overlap_warning(db: Session, agreement: Agreement) -> str | None:
             "both are valid, buyers pick one when they go to the shop")
 
 
-def bind_for_session(db: Session, supplier: Supplier, reference: str | None,
-                     today: date, candidates: Sequence[Agreement] | None = None
-                     ) -> Agreement | None:
+def bind_for_session(supplier: SupplierRef, reference: str | None, today: date,
+                     candidates: Sequence[AgreementRef]) -> AgreementRef | None:
     """The agreement a punch-out session is bound to (DESIGN.md): the one named, else the only
     one valid today. Only a supplier in test mode without any agreement gives None (to try a
     new connection; its requisitions are unchecked and can never be ordered). ``candidates``:
-    the supplier's agreements by reference, when the caller loaded them already."""
-    if candidates is None:
-        candidates = list_for(db, supplier.organisation_id, supplier.id)
+    the supplier's agreements by reference (:func:`punchout.services.parties.start_parties`)."""
     if reference:
         for agreement in candidates:
             if agreement.reference == reference:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,19 +65,20 @@ def archive(
     return int(key[0])
 
 
-def add(db: Session, *, direction: Direction, protocol: MessageProtocol, kind: str, body: bytes,
-        organisation_id: int | None = None, session_id: int | None = None,
+def add(conn: Connection, *, direction: Direction, protocol: MessageProtocol, kind: str,
+        body: bytes, organisation_id: int | None = None, session_id: int | None = None,
         content_type: str | None = None, http_status: int | None = None,
         remote_addr: str | None = None, outcome: MessageOutcome = MessageOutcome.RECEIVED,
         error: str | None = None,
         note: str | None = None, size: int | None = None, truncated: bool = False) -> int:
     """Store one message in the caller's transaction (committed with the rest of its work:
-    a message the gateway sends, or the outcome of one already received)."""
+    a message the gateway sends, or the outcome of one already received); an ORM caller
+    passes ``db.connection()``."""
     values = _row(direction=direction, protocol=protocol, kind=kind, body=body,
                   organisation_id=organisation_id, session_id=session_id,
                   content_type=content_type, http_status=http_status, remote_addr=remote_addr,
                   outcome=outcome, error=error, note=note, size=size, truncated=truncated)
-    key = db.connection().execute(_INSERT, values).inserted_primary_key
+    key = conn.execute(_INSERT, values).inserted_primary_key
     assert key is not None
     return int(key[0])
 
@@ -110,12 +111,12 @@ def record_outcome(
     """Note what became of an archived message (parsed, rejected, duplicate, ...), in its own
     transaction."""
     with session_factory() as db:
-        mark(db, message_id, outcome=outcome, error=error, organisation_id=organisation_id,
-             session_id=session_id, protocol=protocol)
+        mark(db.connection(), message_id, outcome=outcome, error=error,
+             organisation_id=organisation_id, session_id=session_id, protocol=protocol)
         db.commit()
 
 
-def mark(db: Session, message_id: int, *, outcome: MessageOutcome, error: str | None = None,
+def mark(conn: Connection, message_id: int, *, outcome: MessageOutcome, error: str | None = None,
          organisation_id: int | None = None, session_id: int | None = None,
          protocol: MessageProtocol | None = None) -> None:
     """Like :func:`record_outcome`, in the caller's transaction (one commit per request)."""
@@ -129,7 +130,7 @@ def mark(db: Session, message_id: int, *, outcome: MessageOutcome, error: str | 
     if protocol is not None:
         values["protocol"] = protocol
     values["message_id"] = message_id
-    db.connection().execute(_MARK, values)
+    conn.execute(_MARK, values)
 
 
 #: How much of a post without a valid token is kept, and for how many posts per address and

@@ -9,6 +9,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -40,14 +41,12 @@ from punchout.formdata import FormBodyError, raw_fields
 from punchout.net import outbound
 from punchout.net.outbound import host_is_listed, strict_http_url
 from punchout.persistence.models import (
-    Organisation,
     PunchoutSession,
     Requisition,
     RequisitionLine,
-    Supplier,
-    User,
 )
 from punchout.services.context import Gateway
+from punchout.services.parties import OrganisationRef, SupplierRef, UserRef
 from punchout.services.returned import ReturnedBasket, Unreadable
 
 MASK = "********"
@@ -62,10 +61,10 @@ class SetupCall:
     masked: bytes
 
 
-def setup_call(gw: Gateway, session: PunchoutSession, *, user: User, org: Organisation,
-               supplier: Supplier, earlier: Requisition | None,
-               form_post_url: str) -> SetupCall:
-    """The PunchOutSetupRequest for ``session`` (ItemOut from ``earlier`` for edit/inspect)."""
+def setup_call(gw: Gateway, *, buyer_cookie: str, operation: str, created_at: datetime,
+               user: UserRef, org: OrganisationRef, supplier: SupplierRef,
+               earlier: Requisition | None, form_post_url: str) -> SetupCall:
+    """The PunchOutSetupRequest of a new session (ItemOut from ``earlier`` for edit/inspect)."""
     secret = gw.box.decrypt(supplier.shared_secret_encrypted) if (
         supplier.shared_secret_encrypted) else ""
     request = PunchOutSetupRequest(
@@ -76,9 +75,9 @@ def setup_call(gw: Gateway, session: PunchoutSession, *, user: User, org: Organi
                               supplier.sender_identity or supplier.from_identity, secret),
             user_agent="punchout gateway 0.1",
         ),
-        buyer_cookie=session.buyer_cookie,
+        buyer_cookie=buyer_cookie,
         browser_form_post_url=form_post_url,
-        operation=Operation(session.operation),
+        operation=Operation(operation),
         extrinsics=_user_extrinsics(user, org),
         contacts=(Contact(name=user.name or user.email, email=user.email, role="endUser"),),
         items_out=items_out_from_lines(earlier.lines, _extrinsics_by_line(earlier))
@@ -86,7 +85,7 @@ def setup_call(gw: Gateway, session: PunchoutSession, *, user: User, org: Organi
         deployment_mode=DeploymentMode(supplier.deployment_mode),
     )
     payload_id = new_payload_id()
-    timestamp = session.created_at.astimezone(gw.settings.tz).isoformat(timespec="seconds")
+    timestamp = created_at.astimezone(gw.settings.tz).isoformat(timespec="seconds")
     masked = build_setup_request(replace(request, header=replace(request.header, sender=replace(
         request.header.sender, shared_secret=MASK if secret else ""))),
         payload_id=payload_id, timestamp=timestamp)
@@ -111,7 +110,7 @@ def _unmasked(masked: bytes, secret: str) -> bytes | None:
                           b"<SharedSecret>" + secret.encode() + b"</SharedSecret>")
 
 
-def _user_extrinsics(user: User, org: Organisation) -> tuple[Extrinsic, ...]:
+def _user_extrinsics(user: UserRef, org: OrganisationRef) -> tuple[Extrinsic, ...]:
     return (Extrinsic("UserEmail", user.email), Extrinsic("UniqueName", user.email),
             *((Extrinsic("UserFullName", user.name),) if user.name else ()),
             Extrinsic("BusinessUnit", org.name))
@@ -121,7 +120,7 @@ def _extrinsics_by_line(req: Requisition) -> dict[int, list[list[str]]]:
     return {line.id: json.loads(line.extrinsics_json or "[]") for line in req.lines}
 
 
-def send_setup(gw: Gateway, supplier: Supplier, body: bytes) -> outbound.HttpAnswer:
+def send_setup(gw: Gateway, supplier: SupplierRef, body: bytes) -> outbound.HttpAnswer:
     """POST the setup request server to server (no redirects; SupplierError on trouble)."""
     return outbound.post(
         supplier.setup_url, body, content_type=CONTENT_TYPE,
@@ -131,7 +130,7 @@ def send_setup(gw: Gateway, supplier: Supplier, body: bytes) -> outbound.HttpAns
     )
 
 
-def check_setup_answer(gw: Gateway, supplier: Supplier, answer: outbound.HttpAnswer) -> str:
+def check_setup_answer(gw: Gateway, supplier: SupplierRef, answer: outbound.HttpAnswer) -> str:
     if 300 <= answer.status < 400:
         raise SupplierError("http_status", f"the supplier answered with a redirect (HTTP "
                             f"{answer.status}); cXML setup calls follow no redirects",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
 from punchout.domain.money import decimal_str
@@ -31,6 +31,7 @@ from punchout.persistence.models import (
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, archive
 from punchout.services.context import Gateway
+from punchout.services.parties import SupplierLike, SupplierRef
 from punchout.services.return_link import basket_return_url
 from punchout.services.returned import ReturnedBasket, Unreadable
 from punchout.services.signing import Signer, TokenExpired, TokenInvalid
@@ -43,7 +44,7 @@ def _start_signer(gw: Gateway) -> Signer:
     return Signer(gw.settings.secret_key, gw.settings.secret_key_fallbacks, salt=START_SALT)
 
 
-def _call(gw: Gateway, supplier: Supplier, hook_url: str, function: str | None = None,
+def _call(gw: Gateway, supplier: SupplierLike, hook_url: str, function: str | None = None,
           function_params: dict[str, str] | None = None):
     method, params, _charset, version = accounts.oci_settings(gw.box, supplier)
     try:
@@ -55,35 +56,35 @@ def _call(gw: Gateway, supplier: Supplier, hook_url: str, function: str | None =
                             f"{exc}") from None
 
 
-def _archive_call(gw: Gateway, db: Session | None, session: PunchoutSession | None,
-                  supplier: Supplier, call: OciCall, kind: str) -> None:
+def _archive_call(gw: Gateway, conn: Connection | None, session_id: int | None,
+                  supplier: SupplierLike, call: OciCall, kind: str) -> None:
     """Archive the call with every configured login/static parameter masked, whatever the
     supplier calls it (KENNUNG, LOGIN_PW, ...): the archive never holds the password. In the
-    caller's transaction when ``db`` is given, else in its own."""
+    caller's transaction when ``conn`` is given, else in its own."""
     _method, configured, _charset, _version = accounts.oci_settings(gw.box, supplier)
     masked = masked_call(call, secret_names=configured.keys())
     body = masked.url.encode() if masked.method == "get" else masked.encoded_params().encode()
     values: dict[str, Any] = {
         "direction": Direction.OUT, "protocol": MessageProtocol.OCI, "kind": kind, "body": body,
         "organisation_id": supplier.organisation_id,
-        "session_id": session.id if session else None,
+        "session_id": session_id,
         "content_type": "application/x-www-form-urlencoded",
         "outcome": MessageOutcome.SENT,
         "note": f"{masked.method.upper()} {supplier.setup_url}"}
-    if db is not None:
-        archive.add(db, **values)
+    if conn is not None:
+        archive.add(conn, **values)
     else:
         archive.archive(gw.session_factory, **values)
 
 
-def prepare_start(gw: Gateway, db: Session, session: PunchoutSession, supplier: Supplier, *,
+def prepare_start(gw: Gateway, conn: Connection, session_id: int, supplier: SupplierRef, *,
                   base_url: str, return_token: str) -> str:
     """The single-use start page of an OCI session (its ``start_url``); the call it will
     submit is archived in the caller's transaction (nothing is sent from here)."""
     base = base_url.rstrip("/")
     call = _call(gw, supplier, basket_return_url(base, return_token))
-    _archive_call(gw, db, session, supplier, call, "oci_call")
-    start = _start_signer(gw).dumps({"s": session.id, "r": return_token, "b": base})
+    _archive_call(gw, conn, session_id, supplier, call, "oci_call")
+    start = _start_signer(gw).dumps({"s": session_id, "r": return_token, "b": base})
     return base + START_PATH + start
 
 

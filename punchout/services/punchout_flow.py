@@ -12,13 +12,12 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached, object_session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session, object_session
 
 from punchout.cxml.model import Operation
 from punchout.domain.verdicts import BasketVerdict
@@ -41,15 +40,12 @@ from punchout.persistence.models import (
     Message,
     MessageOutcome,
     MessageProtocol,
-    Organisation,
     PunchoutSession,
     Requisition,
     RequisitionStatus,
     ReturnOutcome,
     SessionReturn,
     SessionStatus,
-    Supplier,
-    User,
 )
 from punchout.persistence.types import utcnow
 from punchout.services import (
@@ -61,6 +57,13 @@ from punchout.services import (
     requisitions,
 )
 from punchout.services.context import Gateway
+from punchout.services.parties import (
+    AgreementRef,
+    OrganisationRef,
+    StartParties,
+    SupplierRef,
+    UserRef,
+)
 from punchout.services.return_link import basket_return_url
 from punchout.services.returned import ReturnedBasket, Unreadable
 from punchout.services.signing import TokenExpired, TokenInvalid
@@ -69,10 +72,11 @@ from punchout.services.signing import TokenExpired, TokenInvalid
 
 SESSIONS = cast(Table, PunchoutSession.__table__)
 _INSERT_SESSION = insert(SESSIONS)
-_SET_START_URL = update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
+#: One session's row changed (the columns set are the values given).
+_UPDATE_SESSION = update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
 
 
-def _return_url_allowed(gw: Gateway, org: Organisation, url: str) -> bool:
+def _return_url_allowed(gw: Gateway, org: OrganisationRef, url: str) -> bool:
     parts = strict_http_url(url)
     if parts is None or not parts.hostname:
         return False
@@ -86,57 +90,79 @@ def _return_url_allowed(gw: Gateway, org: Organisation, url: str) -> bool:
 class StartRequest:
     """A start request, checked: what the session will be bound to."""
 
-    organisation: Organisation
-    user: User
-    supplier: Supplier
+    organisation: OrganisationRef
+    user: UserRef
+    supplier: SupplierRef
     operation: Operation
     earlier: Requisition | None
-    agreement: Agreement | None
+    agreement: AgreementRef | None
     return_url: str | None
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A session row as inserted (what the starters read of it)."""
+
+    id: int
+    organisation_id: int
+    operation: str
+    buyer_cookie: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    """A session the supplier accepted: where the buyer's browser goes next."""
+
+    id: int
+    start_url: str
+    expires_at: datetime
 
 
 def start_session(
     gw: Gateway,
     db: Session,
     *,
-    user: User,
-    supplier: Supplier,
+    parties: StartParties,
     base_url: str,
     operation: str = "create",
     requisition_id: int | None = None,
     return_url: str | None = None,
     remote_addr: str | None = None,
     agreement: str | None = None,
-    candidates: Sequence[Agreement] | None = None,
-) -> PunchoutSession:
+) -> StartedSession:
     """Open a punch-out session with the supplier and return it with its ``start_url``.
 
     The generic part is here (checks, agreement binding, session row, return token); what a
     protocol sends is in its starter (:data:`STARTERS`). Raises SupplierError (the session is
-    then ``failed`` with the reason) or a client error. ``candidates``: the supplier's
-    agreements, when the caller loaded them with the supplier (the API does, in one query).
+    then ``failed`` with the reason) or a client error. ``parties``: from
+    :func:`punchout.services.parties.start_parties`; ``db`` is read only for the requisition
+    an edit or inspect session re-opens. The session is written with Core statements on
+    connections of its own, none held while the supplier answers.
     """
+    supplier = parties.supplier
     starter = STARTERS.get(supplier.protocol)
     if starter is None:
         raise Unprocessable(f"supplier {supplier.name!r} uses {supplier.protocol}, which this "
                             "gateway cannot start", reason=Reason.PROTOCOL_NOT_STARTABLE,
                             params={"supplier": supplier.name, "protocol": supplier.protocol})
-    request = check_start(gw, db, user=user, supplier=supplier, operation=operation,
-                          requisition_id=requisition_id, return_url=return_url,
-                          agreement=agreement, candidates=candidates)
-    session = _new_session(gw, db, request)
-    token = gw.signer.dumps({"s": session.id, "u": user.id, "p": supplier.id})
-    starter(gw, db, session, request, base_url, token)
-    return session
+    request = check_start(gw, db, parties, operation=operation, requisition_id=requisition_id,
+                          return_url=return_url, agreement=agreement)
+    with gw.engine.connect() as conn:
+        session = _new_session(gw, conn, request)
+        token = gw.signer.dumps({"s": session.id, "u": request.user.id, "p": supplier.id})
+        prepared = starter.prepare(gw, conn, session, request, base_url, token)
+        conn.commit()
+    start_url = starter.finish(gw, session, request, prepared)
+    return StartedSession(session.id, start_url, session.expires_at)
 
 
-def check_start(gw: Gateway, db: Session, *, user: User, supplier: Supplier, operation: str,
+def check_start(gw: Gateway, db: Session, parties: StartParties, *, operation: str,
                 requisition_id: int | None, return_url: str | None,
-                agreement: str | None,
-                candidates: Sequence[Agreement] | None = None) -> StartRequest:
+                agreement: str | None) -> StartRequest:
     """Every client error of a start, before anything is written."""
-    org = db.get(Organisation, user.organisation_id)
-    assert org is not None
+    org, supplier = parties.organisation, parties.supplier
     if supplier.organisation_id != org.id:
         raise NotFound(f"supplier {supplier.name!r} not found", reason=Reason.SUPPLIER_NOT_FOUND)
     op = _operation(operation)
@@ -146,8 +172,8 @@ def check_start(gw: Gateway, db: Session, *, user: User, supplier: Supplier, ope
             "(PUNCHOUT_ALLOWED_RETURN_HOSTS)"
         )
     earlier = _earlier_requisition(db, org, supplier, op, requisition_id)
-    bound = _bound_agreement(gw, db, supplier, op, earlier, agreement, candidates)
-    return StartRequest(org, user, supplier, op, earlier, bound, return_url)
+    bound = _bound_agreement(gw, supplier, op, earlier, agreement, parties.agreements)
+    return StartRequest(org, parties.user, supplier, op, earlier, bound, return_url)
 
 
 def _operation(operation: str) -> Operation:
@@ -162,8 +188,8 @@ def _operation(operation: str) -> Operation:
     return op
 
 
-def _earlier_requisition(db: Session, org: Organisation, supplier: Supplier, op: Operation,
-                         requisition_id: int | None) -> Requisition | None:
+def _earlier_requisition(db: Session, org: OrganisationRef, supplier: SupplierRef,
+                         op: Operation, requisition_id: int | None) -> Requisition | None:
     """The requisition an edit or inspect session re-opens (None for create)."""
     if op is Operation.CREATE:
         if requisition_id is not None:
@@ -192,27 +218,25 @@ def _earlier_requisition(db: Session, org: Organisation, supplier: Supplier, op:
     return earlier
 
 
-def _bound_agreement(gw: Gateway, db: Session, supplier: Supplier, op: Operation,
+def _bound_agreement(gw: Gateway, supplier: SupplierRef, op: Operation,
                      earlier: Requisition | None, reference: str | None,
-                     candidates: Sequence[Agreement] | None) -> Agreement | None:
+                     candidates: Sequence[AgreementRef]) -> AgreementRef | None:
     """An edit stays with its requisition's agreement; else the one valid today (or named)."""
     if earlier is not None and earlier.agreement_id is not None:
-        bound = db.get(Agreement, earlier.agreement_id)
+        bound = next((a for a in candidates if a.id == earlier.agreement_id), None)
         if reference is not None and bound is not None and bound.reference != reference:
             raise Unprocessable(f"requisition {earlier.id} was checked against agreement "
                                 f"{bound.reference}; an {op.value} session stays with it",
                                 reason=Reason.STAYS_WITH_AGREEMENT,
                                 params={"id": earlier.id, "reference": bound.reference})
         return bound
-    return agreements.bind_for_session(db, supplier, reference,
+    return agreements.bind_for_session(supplier, reference,
                                        agreements.local_day(utcnow(), gw.settings.tz),
                                        candidates)
 
 
-def _new_session(gw: Gateway, db: Session, request: StartRequest) -> PunchoutSession:
-    """The session row, inserted for its id (committed with what the starter writes). A Core
-    INSERT, then the ORM object made persistent with every column set (nothing is loaded again):
-    the unit of work's flush of the one new row cost twice the INSERT."""
+def _new_session(gw: Gateway, conn: Connection, request: StartRequest) -> NewSession:
+    """The session row, inserted for its id (committed with what the starter prepares)."""
     now = utcnow()
     values: dict[str, object] = {
         "organisation_id": request.organisation.id,
@@ -231,46 +255,57 @@ def _new_session(gw: Gateway, db: Session, request: StartRequest) -> PunchoutSes
         "returned_at": None,
         "started_at": None,
     }
-    key = db.connection().execute(_INSERT_SESSION, values).inserted_primary_key
+    key = conn.execute(_INSERT_SESSION, values).inserted_primary_key
     assert key is not None
-    session = PunchoutSession(id=int(key[0]), **values)
-    make_transient_to_detached(session)
-    db.add(session)
-    return session
+    return NewSession(int(key[0]), request.organisation.id, request.operation.value,
+                      str(values["buyer_cookie"]), now, cast(datetime, values["expires_at"]))
 
 
-def _start_oci(gw: Gateway, db: Session, session: PunchoutSession, request: StartRequest,
-               base_url: str, token: str) -> None:
-    """OCI: nothing is sent server to server; one commit (session, archived call, start
-    page)."""
-    session.start_url = oci_flow.prepare_start(gw, db, session, request.supplier,
-                                               base_url=base_url, return_token=token)
-    db.commit()
+def _prepare_oci(gw: Gateway, conn: Connection, session: NewSession, request: StartRequest,
+                 base_url: str, token: str) -> str:
+    """OCI: nothing is sent server to server; the archived call and the single-use start
+    page are committed with the session."""
+    start_url = oci_flow.prepare_start(gw, conn, session.id, request.supplier,
+                                       base_url=base_url, return_token=token)
+    conn.execute(_UPDATE_SESSION, {"start_url": start_url, "session_id": session.id})
+    return start_url
 
 
-def _start_cxml(gw: Gateway, db: Session, session: PunchoutSession, request: StartRequest,
-                base_url: str, token: str) -> None:
-    """cXML: three commits. The session with the request it sends, before the call (which may
-    wait for the supplier); the raw answer on its own (one self-committing INSERT), before it
-    is parsed; the outcome (Core statements: the ORM's unit of work for the one changed column
-    cost more than the UPDATE)."""
+def _finish_oci(gw: Gateway, session: NewSession, request: StartRequest, start_url: str) -> str:
+    return start_url
+
+
+def _prepare_cxml(gw: Gateway, conn: Connection, session: NewSession, request: StartRequest,
+                  base_url: str, token: str) -> bytes:
+    """cXML: the request to send, archived (secret masked) in the session's commit, before
+    the call (which may wait for the supplier)."""
     supplier = request.supplier
-    call = cxml_flow.setup_call(gw, session, user=request.user, org=request.organisation,
-                                supplier=supplier, earlier=request.earlier,
+    call = cxml_flow.setup_call(gw, buyer_cookie=session.buyer_cookie,
+                                operation=session.operation, created_at=session.created_at,
+                                user=request.user, org=request.organisation, supplier=supplier,
+                                earlier=request.earlier,
                                 form_post_url=basket_return_url(base_url, token))
+    archive.add(conn, direction=Direction.OUT, protocol=MessageProtocol.CXML,
+                kind="setup_request", body=call.masked, content_type=cxml_flow.CONTENT_TYPE,
+                outcome=MessageOutcome.SENT, note=f"to {supplier.setup_url}",
+                organisation_id=session.organisation_id, session_id=session.id)
+    return call.body
+
+
+def _finish_cxml(gw: Gateway, session: NewSession, request: StartRequest, body: bytes) -> str:
+    """The call, then two more commits: the raw answer on its own (one self-committing
+    INSERT) before it is parsed, and the outcome."""
+    supplier = request.supplier
     org_id, session_id = session.organisation_id, session.id
-    archive.add(db, direction=Direction.OUT, protocol=MessageProtocol.CXML, kind="setup_request",
-                body=call.masked, content_type=cxml_flow.CONTENT_TYPE, outcome=MessageOutcome.SENT,
-                note=f"to {supplier.setup_url}", organisation_id=org_id, session_id=session_id)
-    db.commit()
     try:
-        answer = cxml_flow.send_setup(gw, supplier, call.body)
+        answer = cxml_flow.send_setup(gw, supplier, body)
     except SupplierError as exc:
-        archive.add(db, direction=Direction.IN, protocol=MessageProtocol.CXML,
-                    kind="setup_response", body=b"", outcome=MessageOutcome.FAILED,
-                    error=exc.message, note=f"no answer: {exc.kind}",
-                    organisation_id=org_id, session_id=session_id)
-        _fail(db, session, exc.message)
+        with gw.engine.begin() as conn:
+            archive.add(conn, direction=Direction.IN, protocol=MessageProtocol.CXML,
+                        kind="setup_response", body=b"", outcome=MessageOutcome.FAILED,
+                        error=exc.message, note=f"no answer: {exc.kind}",
+                        organisation_id=org_id, session_id=session_id)
+            _fail(conn, session_id, exc.message)
         raise
     msg_id = archive.archive(gw.session_factory, direction=Direction.IN,
                              protocol=MessageProtocol.CXML, kind="setup_response",
@@ -280,24 +315,37 @@ def _start_cxml(gw: Gateway, db: Session, session: PunchoutSession, request: Sta
     try:
         start_url = cxml_flow.check_setup_answer(gw, supplier, answer)
     except SupplierError as exc:
-        archive.mark(db, msg_id, outcome=MessageOutcome.REJECTED, error=exc.message)
-        _fail(db, session, exc.message)
+        with gw.engine.begin() as conn:
+            archive.mark(conn, msg_id, outcome=MessageOutcome.REJECTED, error=exc.message)
+            _fail(conn, session_id, exc.message)
         raise
-    archive.mark(db, msg_id, outcome=MessageOutcome.ACCEPTED)
-    db.connection().execute(_SET_START_URL, {"start_url": start_url, "session_id": session_id})
-    set_committed_value(session, "start_url", start_url)
-    db.commit()
+    with gw.engine.begin() as conn:
+        archive.mark(conn, msg_id, outcome=MessageOutcome.ACCEPTED)
+        conn.execute(_UPDATE_SESSION, {"start_url": start_url, "session_id": session_id})
+    return start_url
 
 
-#: What each protocol does to start a session (a Peppol Punch Out 3 shop starts like OCI).
-Starter = Callable[[Gateway, Session, PunchoutSession, StartRequest, str, str], None]
-STARTERS: dict[str, Starter] = {"cxml": _start_cxml, "oci": _start_oci, "peppol": _start_oci}
+@dataclass(frozen=True)
+class Starter:
+    """What a protocol does to start a session: ``prepare`` writes in the session's
+    transaction and returns what ``finish`` needs; ``finish`` runs after that commit (a call
+    to the supplier may wait) and returns the start URL."""
+
+    prepare: Callable[[Gateway, Connection, NewSession, StartRequest, str, str], Any]
+    finish: Callable[[Gateway, NewSession, StartRequest, Any], str]
 
 
-def _fail(db: Session, session: PunchoutSession, reason: str) -> None:
-    session.status = SessionStatus.FAILED.value
-    session.error = reason
-    db.commit()
+#: Each protocol's starter (a Peppol Punch Out 3 shop starts like OCI).
+STARTERS: dict[str, Starter] = {
+    "cxml": Starter(_prepare_cxml, _finish_cxml),
+    "oci": Starter(_prepare_oci, _finish_oci),
+    "peppol": Starter(_prepare_oci, _finish_oci),
+}
+
+
+def _fail(conn: Connection, session_id: int, reason: str) -> None:
+    conn.execute(_UPDATE_SESSION, {"session_id": session_id, "status": SessionStatus.FAILED.value,
+                         "error": reason})
 
 
 # --------------------------------------------------------------------------- return
@@ -458,7 +506,7 @@ def _process_return(gw: Gateway, db: Session, session: PunchoutSession, msg_id: 
     outcome, requisition_id = _apply(db, session, returned, verdict, version_id, refuse)
     session.returned_at = utcnow()
     session.error = None
-    archive.mark(db, msg_id, outcome=MessageOutcome(outcome),
+    archive.mark(db.connection(), msg_id, outcome=MessageOutcome(outcome),
                  protocol=MessageProtocol(session.supplier.protocol),
                  organisation_id=session.organisation_id, session_id=session.id)
     db.add(SessionReturn(session_id=session.id, message_id=msg_id,
@@ -483,7 +531,7 @@ class _Refuser:
 
     def __call__(self, error: str,
                  outcome: MessageOutcome = MessageOutcome.REJECTED) -> None:
-        archive.mark(self.db, self.msg_id, outcome=outcome, error=error,
+        archive.mark(self.db.connection(), self.msg_id, outcome=outcome, error=error,
                      organisation_id=self.session.organisation_id, session_id=self.session.id,
                      protocol=MessageProtocol(self.session.supplier.protocol))
         self.db.commit()

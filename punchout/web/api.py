@@ -20,6 +20,7 @@ from punchout.services import (
     requisitions,
 )
 from punchout.services.basket_input import BasketUnreadable
+from punchout.services.parties import start_parties
 from punchout.services.peppol_order import order_document
 from punchout.services.statistics import compute, parse_query, to_csv
 from punchout.web.db import base_url, gateway, get_db
@@ -110,7 +111,6 @@ def openapi():
 @token_required
 def create_session():
     data = _json_body()
-    db = get_db()
     supplier_name = _opt_str(data, "supplier")
     email = _opt_str(data, "user")
     if not supplier_name or not email:
@@ -122,18 +122,18 @@ def create_session():
         or not 0 < requisition < 2**31
     ):
         raise InvalidRequest("'requisition' must be a requisition id (an integer)")
+    gw = gateway()
     try:
-        parties = accounts.start_parties(db, g.api_org_id, supplier_name, email)
+        parties = start_parties(gw.engine, g.api_org_id, supplier=supplier_name, user=email)
     except NotFound as exc:
         raise Unprocessable(exc.message) from None
-    supplier, user = parties.supplier, parties.user
+    user = parties.user
     if not user.active or not user.has_role(Role.BUYER):
         raise Unprocessable(f"user {user.email} may not punch out (not an active buyer)")
     session = punchout_flow.start_session(
-        gateway(), db, user=user, supplier=supplier, base_url=base_url(),
-        operation=operation, requisition_id=requisition,
-        return_url=_opt_str(data, "return_url"), remote_addr=request.remote_addr,
-        agreement=_opt_str(data, "agreement"), candidates=parties.agreements,
+        gw, get_db(), parties=parties, base_url=base_url(), operation=operation,
+        requisition_id=requisition, return_url=_opt_str(data, "return_url"),
+        remote_addr=request.remote_addr, agreement=_opt_str(data, "agreement"),
     )
     return jsonify({"id": session.id, "start_url": session.start_url,
                     "expires_at": session.expires_at.isoformat()}), 201

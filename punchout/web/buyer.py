@@ -20,6 +20,7 @@ from punchout.persistence.models import (
 )
 from punchout.persistence.types import utcnow
 from punchout.services import accounts, agreements, lifecycle, punchout_flow, requisitions
+from punchout.services.parties import start_parties
 from punchout.web.db import base_url, form_id, gateway, get_db
 from punchout.web.i18n import event_text
 from punchout.web.messages import next_step, service_message
@@ -164,10 +165,13 @@ def start():
         req = requisitions.get(db, current_user.organisation_id, req_id)
         if req.user_id != current_user.id and not current_user.has_role(Role.APPROVER):
             abort(403, description=gettext("You can only reopen your own requisitions."))
+    gw = gateway()
+    parties = start_parties(gw.engine, current_user.organisation_id, supplier=supplier.id,
+                            user=current_user.id)
     session = punchout_flow.start_session(
-        gateway(), db, user=current_user, supplier=supplier, base_url=base_url(),
-        operation=operation, requisition_id=req_id,
-        remote_addr=request.remote_addr, agreement=request.form.get("agreement") or None,
+        gw, db, parties=parties, base_url=base_url(), operation=operation,
+        requisition_id=req_id, remote_addr=request.remote_addr,
+        agreement=request.form.get("agreement") or None,
     )
     return redirect(session.start_url or url_for("buyer.home"), code=303)
 

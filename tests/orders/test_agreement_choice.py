@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from punchout.cli import main
 from punchout.persistence.models import PunchoutSession
 from punchout.services import accounts, agreements
+from punchout.services.parties import start_parties
 from testkit.agreements import add_agreement
 from testkit.constants import BUYER_EMAIL
 from testkit.gateway import csrf_from, login
@@ -123,9 +124,11 @@ def test_an_api_start_weighs_only_its_own_suppliers_agreements(app, seeded, gate
                           valid_from=TODAY - timedelta(days=1),
                           valid_to=TODAY + timedelta(days=30))
         db.commit()
-        parties = accounts.start_parties(db, org.id, "Kontorsgrossisten", BUYER_EMAIL)
-        assert [a.reference for a in parties.agreements] == ["RAM-2026-017"]
-        assert parties.supplier.name == "Kontorsgrossisten"
+        org_id = org.id
+    parties = start_parties(gateway.engine, org_id, supplier="Kontorsgrossisten",
+                            user=BUYER_EMAIL)
+    assert [a.reference for a in parties.agreements] == ["RAM-2026-017"]
+    assert parties.supplier.name == "Kontorsgrossisten"
     r = _start_api(app, seeded, agreement="RAM-ANNAN-1")
     assert r.status_code == 422
     assert "is not an agreement with Kontorsgrossisten" in r.get_json()["message"]
