@@ -139,3 +139,17 @@ def test_plain_json_bytes_still_have_their_depth_limited():
     with pytest.raises(JsonInputError, match=r"deeper than 32 levels \(at \$"):
         load_json(b'{"lines": ' + b"[" * 40 + b"]" * 40 + b"}")
     assert load_json(b'{"a": [[["ok", {"b": "\xc3\xa5"}]]]}') == {"a": [[["ok", {"b": "å"}]]]}
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_the_depth_limit_is_exact_whether_or_not_the_document_is_walked(text):
+    """A document with no more openings than the limit is not walked (it cannot nest deeper);
+    brackets inside strings count as openings but never as depth."""
+    def encode(doc: str) -> bytes | str:
+        return doc if text else doc.encode()
+
+    assert load_json(encode("[" * 32 + "]" * 32)) is not None
+    with pytest.raises(JsonInputError, match="deeper than 32 levels"):
+        load_json(encode("[" * 33 + "]" * 33))
+    shallow = '{"note": "' + "[{" * 40 + '", "lines": [{"a": 1}]}'
+    assert load_json(encode(shallow))["lines"] == [{"a": 1}]
