@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -86,6 +86,13 @@ def ping_when_idle(engine: Engine, idle: float = IDLE_PING_SECONDS) -> None:
         if not alive:
             # The pool discards this connection and hands out a fresh one.
             raise DisconnectionError("a pooled connection did not answer its ping")
+
+
+def autocommit(engine: Engine) -> Connection:
+    """A pooled connection on which each statement commits itself: one round trip per
+    statement on PostgreSQL, without BEGIN and COMMIT (or ROLLBACK, for reads). For what is one
+    statement (an archived message) or only reads (a start's parties, a basket check)."""
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    cast,
     func,
     literal_column,
     select,
@@ -215,11 +216,12 @@ def items_for_keys(db: Session, version: AssortmentVersion | None,
     return items
 
 
-def _rules_statement() -> Select[Any]:
-    """The agreement (organisation, reference) and the id of its version in force on ``day``
-    (newest effective date, then newest id; NULL when none is), in one indexed query. Built
-    once: building the statement per request, and more round trips through the ORM, cost as
-    much as the query itself."""
+def _rules_columns() -> tuple[list[Any], ColumnElement[bool]]:
+    """The agreement's rule columns and the id of its version in force on ``day`` (newest
+    effective date, then newest id; NULL when none is), and the condition naming the agreement
+    (organisation, reference). Dates and decimals come as text (every item row repeats them,
+    and converting them on each row cost more than the second query it saves on SQLite);
+    :func:`_rules_of` reads them once."""
     agreements = Agreement.__table__
     versions = AssortmentVersion.__table__
     wanted = and_(agreements.c.organisation_id == bindparam("org"),
@@ -229,15 +231,25 @@ def _rules_statement() -> Select[Any]:
                        <= bindparam("day", type_=versions.c.effective_from.type))
                 .order_by(versions.c.effective_from.desc(), versions.c.id.desc())
                 .limit(1).scalar_subquery())
-    return (select(agreements.c.id, agreements.c.reference, agreements.c.currency,
-                   agreements.c.valid_from, agreements.c.valid_to,
-                   agreements.c.tolerance_percent, agreements.c.tolerance_absolute,
-                   agreements.c.policy, agreements.c.unspsc_prefixes, in_force)
-            .where(wanted))
+    return ([agreements.c.id, agreements.c.reference, agreements.c.currency,
+             cast(agreements.c.valid_from, String), cast(agreements.c.valid_to, String),
+             type_coerce(agreements.c.tolerance_percent, String),
+             type_coerce(agreements.c.tolerance_absolute, String),
+             agreements.c.policy, agreements.c.unspsc_prefixes, in_force], wanted)
 
 
-def _items_statement(style: str) -> Select[Any]:
-    """One version's rows for the wanted part IDs (index on version and part ID).
+def _rules_of(row: Sequence[Any]) -> AgreementRules:
+    return AgreementRules(
+        reference=row[1], currency=row[2], valid_from=date.fromisoformat(row[3][:10]),
+        valid_to=date.fromisoformat(row[4][:10]), tolerance_percent=Decimal(row[5] or 0),
+        tolerance_absolute=Decimal(row[6] or 0), policy=Policy(row[7]),
+        unspsc_prefixes=tuple(p for p in (row[8] or "").split(",") if p))
+
+
+def _item_columns(style: str, version: ColumnElement[Any]
+                  ) -> tuple[list[Any], ColumnElement[bool]]:
+    """One version's rows for the wanted part IDs (index on version and part ID): the columns,
+    and the condition (``version`` is the version's id, a parameter or an expression).
 
     The part IDs travel as one parameter where the database takes a list in one (``style``,
     see :func:`_list_style`): a JSON array through ``json_each`` on SQLite, an array on
@@ -255,12 +267,32 @@ def _items_statement(style: str) -> Select[Any]:
         listed = part == any_(bindparam("parts", type_=ARRAY(String)))
     else:
         listed = part.in_(bindparam("parts", expanding=True))
-    return (select(part, items.c.unit, items.c.aux_key,
-                   type_coerce(items.c.price, String), items.c.currency,
-                   type_coerce(items.c.price_basis_quantity, String),
-                   type_coerce(items.c.max_quantity, String), items.c.description,
-                   items.c.unspsc)
-            .where(items.c.version_id == bindparam("version"), listed))
+    return ([part, items.c.unit, items.c.aux_key,
+             type_coerce(items.c.price, String), items.c.currency,
+             type_coerce(items.c.price_basis_quantity, String),
+             type_coerce(items.c.max_quantity, String), items.c.description,
+             items.c.unspsc],
+            and_(items.c.version_id == version, listed))
+
+
+def _check_statement(style: str) -> Select[Any]:
+    """The agreement, its version in force and that version's rows for the wanted part IDs in
+    one query (an outer join: one row with empty item columns when none is wanted or found).
+    Two queries, the agreement and then its rows, cost a round trip and a statement more per
+    check (issue 8)."""
+    rules, wanted = _rules_columns()
+    version = rules[-1]
+    item_columns, listed = _item_columns(style, version)
+    agreements = Agreement.__table__
+    return (select(*rules, *item_columns)
+            .select_from(agreements.outerjoin(AssortmentItem.__table__, listed))
+            .where(wanted))
+
+
+def _items_statement(style: str) -> Select[Any]:
+    """The rows of a known version for more part IDs (a basket of more than IN_CHUNK)."""
+    columns, listed = _item_columns(style, bindparam("version"))
+    return select(*columns).where(listed)
 
 
 def _list_style(dialect: str) -> str:
@@ -272,8 +304,9 @@ def _list_style(dialect: str) -> str:
     return "expanding"
 
 
-_RULES = _rules_statement()
-_ITEMS = {style: _items_statement(style) for style in ("json", "array", "expanding")}
+_STYLES = ("json", "array", "expanding")
+_CHECK = {style: _check_statement(style) for style in _STYLES}
+_ITEMS = {style: _items_statement(style) for style in _STYLES}
 
 
 @dataclass(frozen=True)
@@ -290,38 +323,45 @@ class CheckResult:
 def check_by_reference(conn: Connection, org_id: int, reference: str, basket: Basket,
                        day: date) -> CheckResult:
     """Check ``basket`` against the organisation's agreement ``reference`` on ``day``: one query
-    for the agreement and its version in force, one for the basket's rows (per IN_CHUNK part
-    IDs). NotFound when the organisation has no such agreement."""
-    row = conn.execute(_RULES, {"org": org_id, "reference": reference, "day": day}).first()
-    if row is None:
+    for the agreement, its version in force and the basket's rows (and one more per further
+    IN_CHUNK part IDs). NotFound when the organisation has no such agreement."""
+    wanted = sorted(basket_keys(basket))
+    style = _list_style(conn.dialect.name)
+    chunks = [wanted[start:start + IN_CHUNK] for start in range(0, len(wanted), IN_CHUNK)]
+
+    def parts(chunk: list[str]) -> object:
+        return json.dumps(chunk) if style == "json" else chunk
+
+    rows = conn.execute(_CHECK[style], {"org": org_id, "reference": reference, "day": day,
+                                        "parts": parts(chunks[0] if chunks else [])}).all()
+    if not rows:
         raise NotFound(f"agreement {reference} not found", reason=Reason.AGREEMENT_NOT_FOUND,
                        params={"reference": reference})
-    agreement_id, version_id = row[0], row[9]
-    rules = AgreementRules(
-        reference=row[1], currency=row[2], valid_from=row[3], valid_to=row[4],
-        tolerance_percent=row[5] or Decimal(0), tolerance_absolute=row[6] or Decimal(0),
-        policy=Policy(row[7]), unspsc_prefixes=tuple(p for p in (row[8] or "").split(",") if p))
+    agreement_id, version_id = rows[0][0], rows[0][9]
+    rules = _rules_of(rows[0])
     by_key: dict[str, list[AgreedItem]] = {}
     if version_id is not None:
-        wanted = sorted(basket_keys(basket))
-        style = _list_style(conn.dialect.name)
-        for start in range(0, len(wanted), IN_CHUNK):
-            chunk = wanted[start:start + IN_CHUNK]
-            rows = conn.execute(_ITEMS[style], {
-                "version": version_id, "parts": json.dumps(chunk) if style == "json" else chunk,
-            }).all()
-            for part, unit, aux, price, currency, basis, max_q, desc, unspsc in rows:
-                item = AgreedItem(
-                    part, unit, Decimal(price), currency, aux or None,
-                    Decimal(basis) if basis is not None else None,
-                    Decimal(max_q) if max_q is not None else None, desc, unspsc, version_id)
-                found = by_key.get(part)
-                if found is None:
-                    by_key[part] = [item]
-                else:
-                    found.append(item)
+        _collect(by_key, (r[10:] for r in rows if r[10] is not None), version_id)
+        for chunk in chunks[1:]:
+            _collect(by_key, conn.execute(_ITEMS[style], {"version": version_id,
+                                                          "parts": parts(chunk)}), version_id)
     verdict = check(basket, rules, by_key, day)
     return CheckResult(agreement_id, rules.reference, verdict, version_id)
+
+
+def _collect(by_key: dict[str, list[AgreedItem]], rows: Iterable[Sequence[Any]],
+             version_id: int) -> None:
+    """The agreed items of the item rows, by part ID."""
+    for part, unit, aux, price, currency, basis, max_q, desc, unspsc in rows:
+        item = AgreedItem(
+            part, unit, Decimal(price), currency, aux or None,
+            Decimal(basis) if basis is not None else None,
+            Decimal(max_q) if max_q is not None else None, desc, unspsc, version_id)
+        found = by_key.get(part)
+        if found is None:
+            by_key[part] = [item]
+        else:
+            found.append(item)
 
 
 def check_basket(db: Session, agreement: Agreement, basket: Basket, day: date,

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, inser
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from punchout.persistence.db import autocommit
 from punchout.persistence.models import (
     Direction,
     Message,
@@ -59,7 +60,7 @@ def archive(
                   content_type=content_type, http_status=http_status, remote_addr=remote_addr,
                   outcome=outcome, error=error, note=note, size=size, truncated=truncated)
     engine = cast(Engine, session_factory.kw["bind"])
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with autocommit(engine) as conn:
         key = conn.execute(_INSERT, values).inserted_primary_key
     assert key is not None
     return int(key[0])

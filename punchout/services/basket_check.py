@@ -14,6 +14,7 @@ from punchout.domain.basket import Basket
 from punchout.domain.json_basket import verdict_answer
 from punchout.domain.verdicts import BasketVerdict
 from punchout.errors import InvalidRequest
+from punchout.persistence.db import autocommit
 from punchout.persistence.types import utcnow
 from punchout.services import agreements
 from punchout.services.basket_input import read_basket
@@ -51,8 +52,9 @@ def check_basket_input(engine: Engine, organisation_id: int, data: bytes,
                        max_bytes: int = 20 * 1024 * 1024) -> CheckedBasket:
     """Like :func:`check_basket_against`, from the bytes an integrator has (JSON, cXML, a form
     body, OCI fields). The reference given wins over one named in a JSON basket. The input is
-    read first; only the check takes a connection (two SELECTs, no ORM session: its unit of
-    work was a tenth of an API check).
+    read first; only the check takes a connection (one SELECT on a connection that commits each
+    statement, so PostgreSQL hears no BEGIN and ROLLBACK; no ORM session: its unit of work was
+    a tenth of an API check).
 
     Raises BasketUnreadable (an InvalidInput) for input that is no basket, InvalidRequest when no
     agreement is named, NotFound for an unknown one."""
@@ -60,6 +62,6 @@ def check_basket_input(engine: Engine, organisation_id: int, data: bytes,
     chosen = reference or basket_in.agreement
     if not chosen:
         raise InvalidRequest("name the agreement: ?agreement=REF or \"agreement\" in the JSON")
-    with engine.connect() as conn:
+    with autocommit(engine) as conn:
         return check_basket_against(conn, organisation_id, chosen, basket_in.basket, tz=tz,
                                     day=day)

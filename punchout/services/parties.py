@@ -19,6 +19,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Connection, Engine, Label, Row, Table, and_, bindparam, select
 
 from punchout.errors import NotFound
+from punchout.persistence.db import autocommit
 from punchout.persistence.models import (
     Agreement,
     Organisation,
@@ -141,7 +142,7 @@ def start_parties(engine: Engine, org_id: int, *, supplier: str | int, user: str
         raise TypeError("name the supplier and the user both by id or both by name")
     params = {"org": org_id, "supplier": supplier,
               "user": user if isinstance(user, int) else user.strip().lower()}
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with autocommit(engine) as conn:
         rows = conn.execute(_BY_ID if by_id else _BY_NAME, params).all()
         if not rows:
             raise NotFound(_missing(conn, params, by_id))

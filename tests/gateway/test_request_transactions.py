@@ -74,3 +74,31 @@ def test_a_return_commits_twice_and_a_refusal_too(app, seeded, gateway):
         r = app.test_client().post(path, data={"cxml-urlencoded": "<not xml"})
     assert r.status_code == 400
     assert len(seen) == 2  # the raw archive; the refusal with the session's error
+
+
+def test_an_api_check_is_one_statement_in_no_transaction(app, seeded, gateway):
+    """The agreement, its version in force and the basket's rows in one SELECT, on a
+    connection that commits each statement (PostgreSQL hears no BEGIN and no ROLLBACK)."""
+    from testkit.agreements import add_agreement
+
+    add_agreement(gateway)
+    _warm(app, seeded)
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement.lstrip().split(None, 1)[0].upper(),
+                           conn.get_execution_options().get("isolation_level")))
+
+    basket = {"agreement": "RAM-2026-017", "currency": "SEK", "lines": [
+        {"supplier_part_id": "KG-1001", "quantity": "5", "unit": "XPK", "unit_price": "44.00"},
+        {"supplier_part_id": "KG-1006", "quantity": "1", "unit": "PK", "unit_price": "96.00"},
+        {"supplier_part_id": "NOT-THERE", "quantity": "1", "unit": "PK", "unit_price": "1"}]}
+    event.listen(gateway.engine, "before_cursor_execute", seen)
+    try:
+        r = app.test_client().post("/api/v1/baskets/check", json=basket,
+                                   headers={"Authorization": f"Bearer {seeded['token']}"})
+    finally:
+        event.remove(gateway.engine, "before_cursor_execute", seen)
+    assert r.status_code == 200, r.get_json()
+    assert [line["agreed"] is not None for line in r.get_json()["lines"]] == [True, True, False]
+    assert statements == [("SELECT", "AUTOCOMMIT")]
