@@ -34,6 +34,7 @@ from punchout.errors import (
     Unprocessable,
 )
 from punchout.net.outbound import host_is_listed, strict_http_url
+from punchout.persistence.db import autocommit
 from punchout.persistence.models import (
     Agreement,
     Direction,
@@ -74,6 +75,16 @@ SESSIONS = cast(Table, PunchoutSession.__table__)
 _INSERT_SESSION = insert(SESSIONS)
 #: One session's row changed (the columns set are the values given).
 _UPDATE_SESSION = update(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
+#: PostgreSQL: the setup answer accepted and the session's start URL in one statement (a
+#: data-modifying WITH runs whether or not the main statement reads it). No parameter is
+#: named after a column of either table: such a name would join the nested UPDATE's SET.
+_ACCEPT_IN_ONE = (
+    update(SESSIONS).where(SESSIONS.c.id == bindparam("accepted_session"))
+    .values(start_url=bindparam("new_start_url"))
+    .add_cte(update(archive.MESSAGES).where(archive.MESSAGES.c.id == bindparam("accepted_answer"))
+             .values(outcome=bindparam("new_outcome")).returning(archive.MESSAGES.c.id)
+             .cte("accepted"))
+)
 
 
 def _return_url_allowed(gw: Gateway, org: OrganisationRef, url: str) -> bool:
@@ -319,10 +330,23 @@ def _finish_cxml(gw: Gateway, session: NewSession, request: StartRequest, body: 
             archive.mark(conn, msg_id, outcome=MessageOutcome.REJECTED, error=exc.message)
             _fail(conn, session_id, exc.message)
         raise
+    _accept(gw, msg_id, session_id, start_url)
+    return start_url
+
+
+def _accept(gw: Gateway, msg_id: int, session_id: int, start_url: str) -> None:
+    """The answer accepted and the session's start URL, in one commit: on PostgreSQL one
+    statement on an autocommit connection (one round trip instead of four: BEGIN, two UPDATEs,
+    COMMIT); elsewhere a transaction, which costs no round trips."""
+    if gw.engine.dialect.name == "postgresql":
+        with autocommit(gw.engine) as conn:
+            conn.execute(_ACCEPT_IN_ONE, {"accepted_session": session_id,
+                                          "new_start_url": start_url, "accepted_answer": msg_id,
+                                          "new_outcome": MessageOutcome.ACCEPTED})
+        return
     with gw.engine.begin() as conn:
         archive.mark(conn, msg_id, outcome=MessageOutcome.ACCEPTED)
         conn.execute(_UPDATE_SESSION, {"start_url": start_url, "session_id": session_id})
-    return start_url
 
 
 @dataclass(frozen=True)

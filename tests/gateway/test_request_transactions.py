@@ -25,7 +25,8 @@ def commits(gateway) -> Iterator[list[int]]:  # type: ignore[no-untyped-def]
 
     def count_autocommit(conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
         autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-        if autocommit and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+        writes = ("INSERT", "UPDATE", "DELETE", "WITH")  # WITH: PostgreSQL's one-statement outcome
+        if autocommit and statement.lstrip().upper().startswith(writes):
             seen.append(1)
 
     event.listen(gateway.engine, "commit", count)
