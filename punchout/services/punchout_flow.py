@@ -140,7 +140,6 @@ def start_session(
     operation: str = "create",
     requisition_id: int | None = None,
     return_url: str | None = None,
-    remote_addr: str | None = None,
     agreement: str | None = None,
 ) -> StartedSession:
     """Open a punch-out session with the supplier and return it with its ``start_url``.

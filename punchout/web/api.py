@@ -133,7 +133,7 @@ def create_session():
     session = punchout_flow.start_session(
         gw, get_db(), parties=parties, base_url=base_url(), operation=operation,
         requisition_id=requisition, return_url=_opt_str(data, "return_url"),
-        remote_addr=request.remote_addr, agreement=_opt_str(data, "agreement"),
+        agreement=_opt_str(data, "agreement"),
     )
     return jsonify({"id": session.id, "start_url": session.start_url,
                     "expires_at": session.expires_at.isoformat()}), 201

@@ -170,8 +170,7 @@ def start():
                             user=current_user.id)
     session = punchout_flow.start_session(
         gw, db, parties=parties, base_url=base_url(), operation=operation,
-        requisition_id=req_id, remote_addr=request.remote_addr,
-        agreement=request.form.get("agreement") or None,
+        requisition_id=req_id, agreement=request.form.get("agreement") or None,
     )
     return redirect(session.start_url or url_for("buyer.home"), code=303)
 
