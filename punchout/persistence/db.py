@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -88,11 +90,25 @@ def ping_when_idle(engine: Engine, idle: float = IDLE_PING_SECONDS) -> None:
             raise DisconnectionError("a pooled connection did not answer its ping")
 
 
-def autocommit(engine: Engine) -> Connection:
-    """A pooled connection on which each statement commits itself: one round trip per
-    statement on PostgreSQL, without BEGIN and COMMIT (or ROLLBACK, for reads). For what is one
-    statement (an archived message) or only reads (a start's parties, a basket check)."""
-    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+@contextmanager
+def autocommit(engine: Engine) -> Iterator[Connection]:
+    """A pooled connection for one statement that commits itself, or for reads only (an
+    archived message, a start's parties, a basket check).
+
+    PostgreSQL: a connection in autocommit mode, one round trip per statement without BEGIN
+    and COMMIT (or ROLLBACK, for reads). SQLite: a plain connection, committed on the way out
+    when a write began a transaction (SQLite's reads begin none; a lone write is as durable
+    either way); switching a SQLite connection to autocommit made SQLAlchemy run
+    ``PRAGMA read_uncommitted`` to switch it back at every check-in, a statement more than the
+    work."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            yield conn
+            if getattr(conn.connection.dbapi_connection, "in_transaction", True):
+                conn.commit()
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        yield conn
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
