@@ -5,9 +5,10 @@ ROLLBACK, close, or at once in autocommit mode; readers never wait for it."""
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -28,8 +29,10 @@ def _connect(path, timeout=5.0, **kwargs):
 @pytest.fixture
 def db_path(tmp_path):
     path = str(tmp_path / "queue.db")
-    with _connect(path) as conn:
-        conn.execute("CREATE TABLE t (n INTEGER)")
+    conn = _connect(path)
+    conn.execute("CREATE TABLE t (n INTEGER)")
+    conn.commit()
+    conn.close()
     return path
 
 
@@ -125,24 +128,29 @@ def test_a_thread_writing_on_a_second_connection_while_its_first_holds_the_lock_
     second.close()
 
 
-def _hold_in_child(path, holding, release):
-    conn = _connect(path)
-    conn.execute("INSERT INTO t VALUES (10)")
-    holding.set()
-    release.wait(10)
-    conn.commit()
-    conn.close()
+#: The other process: a writer that holds the lock until told to commit (a fresh interpreter,
+#: not a fork: a forked child would inherit this process's SQLite connections and locks).
+_OTHER_WRITER = """
+import sqlite3, sys
+from punchout.persistence.sqlite_writer import WriterConnection
+conn = sqlite3.connect(sys.argv[1], timeout=5, factory=WriterConnection)
+conn.execute("INSERT INTO t VALUES (10)")
+print("holding", flush=True)
+sys.stdin.readline()
+conn.commit()
+conn.close()
+print("committed", flush=True)
+"""
 
 
 def test_a_writer_in_another_process_holds_the_lock_for_this_one(db_path):
     """A writer here waits for it (or gives up after its timeout) and goes on after the
     other's COMMIT."""
-    context = multiprocessing.get_context("fork")
-    holding, release = context.Event(), context.Event()
-    child = context.Process(target=_hold_in_child, args=(db_path, holding, release))
-    child.start()
+    other = subprocess.Popen([sys.executable, "-c", _OTHER_WRITER, db_path], text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
-        assert holding.wait(10)
+        assert other.stdout is not None and other.stdin is not None
+        assert other.stdout.readline().strip() == "holding"
         impatient = _connect(db_path, timeout=0.2)
         with pytest.raises(sqlite3.OperationalError, match="database is locked"):
             impatient.execute("INSERT INTO t VALUES (12)")
@@ -158,14 +166,16 @@ def test_a_writer_in_another_process_holds_the_lock_for_this_one(db_path):
         waiter = threading.Thread(target=write)
         waiter.start()
         assert not done.wait(0.3), "this process wrote while the other held the lock"
-        release.set()
+        other.stdin.write("go\n")
+        other.stdin.flush()
+        assert other.stdout.readline().strip() == "committed"
         assert done.wait(5)
         waiter.join()
         assert conn.execute("SELECT n FROM t ORDER BY rowid").fetchall() == [(10,), (11,)]
         conn.close()
     finally:
-        release.set()
-        child.join(10)
+        other.kill()
+        other.wait(10)
 
 
 def test_the_gateway_engine_queues_its_sqlite_writers(tmp_path):
