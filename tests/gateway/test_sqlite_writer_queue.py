@@ -191,3 +191,49 @@ def test_the_gateway_engine_queues_its_sqlite_writers(tmp_path):
             assert not _held_by_someone(str(path))
     finally:
         engine.dispose()
+
+
+#: A process with four threads, each committing INSERTs (and every fifth in autocommit mode)
+#: for a second; it prints how many writes it made.
+_BUSY_WRITERS = """
+import sqlite3, sys, threading, time
+from punchout.persistence.sqlite_writer import WriterConnection
+path, tag = sys.argv[1], sys.argv[2]
+made = [0] * 4
+def write(i):
+    conn = sqlite3.connect(path, timeout=30, factory=WriterConnection)
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        conn.execute("INSERT INTO t VALUES (1)")
+        conn.execute("UPDATE c SET n = n + 1")
+        conn.commit()
+        made[i] += 1
+        if made[i] % 5 == 0:
+            once = sqlite3.connect(path, timeout=30, factory=WriterConnection, isolation_level=None)
+            once.execute("INSERT INTO t VALUES (2)")
+            once.close()
+    conn.close()
+threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(sum(made), flush=True)
+"""
+
+
+def test_writers_in_several_processes_and_threads_lose_nothing_and_wait_without_failing(db_path):
+    setup = _connect(db_path)
+    setup.execute("CREATE TABLE c (n INTEGER)")
+    setup.execute("INSERT INTO c VALUES (0)")
+    setup.commit()
+    setup.close()
+    writers = [subprocess.Popen([sys.executable, "-c", _BUSY_WRITERS, db_path, str(k)],
+                                text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               for k in range(2)]
+    outputs = [w.communicate(timeout=60) for w in writers]
+    assert all(w.returncode == 0 for w in writers), [err for _out, err in outputs]
+    transactions = sum(int(out) for out, _err in outputs)
+    check = _connect(db_path)
+    assert check.execute("SELECT n FROM c").fetchone() == (transactions,)
+    assert check.execute("SELECT count(*) FROM t WHERE n = 1").fetchone() == (transactions,)
+    assert check.execute("SELECT count(*) FROM t WHERE n = 2").fetchone()[0] > 0
+    check.close()
