@@ -28,6 +28,8 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 #: The longest sleep between two tries for another process's lock, in seconds.
@@ -108,21 +110,13 @@ class WriterCursor(sqlite3.Cursor):
     connection: WriterConnection
 
     def execute(self, sql: str, parameters: Any = (), /) -> WriterCursor:
-        conn = self.connection
-        conn.before(sql)
-        try:
+        with self.connection.queued(sql):
             super().execute(sql, parameters)
-        finally:
-            conn.after_statement()
         return self
 
     def executemany(self, sql: str, seq_of_parameters: Any, /) -> WriterCursor:
-        conn = self.connection
-        conn.before(sql)
-        try:
+        with self.connection.queued(sql):
             super().executemany(sql, seq_of_parameters)
-        finally:
-            conn.after_statement()
         return self
 
 
@@ -148,15 +142,18 @@ class WriterConnection(sqlite3.Connection):
     def executemany(self, sql: str, parameters: Any, /) -> Any:
         return self.cursor().executemany(sql, parameters)
 
-    def before(self, sql: str) -> None:
+    @contextmanager
+    def queued(self, sql: str) -> Iterator[None]:
+        """Around one statement: the lock before a write, and back at once when no transaction
+        is open after it (autocommit mode, or a write that failed before its transaction
+        began)."""
         if not self.holding and _is_write(sql):
             self.writer_lock.acquire(self.lock_timeout)
             self.holding = True
-
-    def after_statement(self) -> None:
-        """Autocommit mode (or a write that failed before its transaction began)."""
-        if self.holding and not self.in_transaction:
-            self._release()
+        try:
+            yield
+        finally:
+            self._release_if_done()
 
     def commit(self) -> None:
         try:

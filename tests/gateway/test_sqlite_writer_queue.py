@@ -91,18 +91,24 @@ def test_a_failed_write_outside_a_transaction_gives_the_lock_back(db_path):
     conn.close()
 
 
-def test_a_second_writer_thread_waits_for_the_commit_then_goes_on(db_path):
-    first, second = _connect(db_path), _connect(db_path)
-    first.execute("INSERT INTO t VALUES (1)")
+def _write_in_background(conn, value: int) -> tuple[threading.Event, threading.Thread]:
+    """INSERT ``value`` and commit on another thread; the event is set once committed."""
     done = threading.Event()
 
     def write():
-        second.execute("INSERT INTO t VALUES (2)")
-        second.commit()
+        conn.execute("INSERT INTO t VALUES (?)", (value,))
+        conn.commit()
         done.set()
 
     waiter = threading.Thread(target=write)
     waiter.start()
+    return done, waiter
+
+
+def test_a_second_writer_thread_waits_for_the_commit_then_goes_on(db_path):
+    first, second = _connect(db_path), _connect(db_path)
+    first.execute("INSERT INTO t VALUES (1)")
+    done, waiter = _write_in_background(second, 2)
     assert not done.wait(0.3), "the second writer did not wait for the first"
     first.commit()
     assert done.wait(5)
@@ -156,15 +162,7 @@ def test_a_writer_in_another_process_holds_the_lock_for_this_one(db_path):
             impatient.execute("INSERT INTO t VALUES (12)")
         impatient.close()
         conn = _connect(db_path)
-        done = threading.Event()
-
-        def write():
-            conn.execute("INSERT INTO t VALUES (11)")
-            conn.commit()
-            done.set()
-
-        waiter = threading.Thread(target=write)
-        waiter.start()
+        done, waiter = _write_in_background(conn, 11)
         assert not done.wait(0.3), "this process wrote while the other held the lock"
         other.stdin.write("go\n")
         other.stdin.flush()
