@@ -24,7 +24,6 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
-    cast,
     func,
     literal_column,
     select,
@@ -219,9 +218,10 @@ def items_for_keys(db: Session, version: AssortmentVersion | None,
 def _rules_columns() -> tuple[list[Any], ColumnElement[bool]]:
     """The agreement's rule columns and the id of its version in force on ``day`` (newest
     effective date, then newest id; NULL when none is), and the condition naming the agreement
-    (organisation, reference). Dates and decimals come as text (every item row repeats them,
-    and converting them on each row cost more than the second query it saves on SQLite);
-    :func:`_rules_of` reads them once."""
+    (organisation, reference). Dates and decimals come without their types' conversion (every
+    item row repeats them, and converting them on each row cost more than the second query it
+    saves on SQLite); :func:`_rules_of` reads them once. Not cast to text in SQL: PostgreSQL
+    writes a date as text in its DateStyle, which need not be ISO."""
     agreements = Agreement.__table__
     versions = AssortmentVersion.__table__
     wanted = and_(agreements.c.organisation_id == bindparam("org"),
@@ -232,16 +232,23 @@ def _rules_columns() -> tuple[list[Any], ColumnElement[bool]]:
                 .order_by(versions.c.effective_from.desc(), versions.c.id.desc())
                 .limit(1).scalar_subquery())
     return ([agreements.c.id, agreements.c.reference, agreements.c.currency,
-             cast(agreements.c.valid_from, String), cast(agreements.c.valid_to, String),
+             type_coerce(agreements.c.valid_from, String),
+             type_coerce(agreements.c.valid_to, String),
              type_coerce(agreements.c.tolerance_percent, String),
              type_coerce(agreements.c.tolerance_absolute, String),
              agreements.c.policy, agreements.c.unspsc_prefixes, in_force], wanted)
 
 
+def _day(value: date | str) -> date:
+    """A date column read without its type's conversion: the driver's date (PostgreSQL) or the
+    stored ISO text (SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def _rules_of(row: Sequence[Any]) -> AgreementRules:
     return AgreementRules(
-        reference=row[1], currency=row[2], valid_from=date.fromisoformat(row[3][:10]),
-        valid_to=date.fromisoformat(row[4][:10]), tolerance_percent=Decimal(row[5] or 0),
+        reference=row[1], currency=row[2], valid_from=_day(row[3]),
+        valid_to=_day(row[4]), tolerance_percent=Decimal(row[5] or 0),
         tolerance_absolute=Decimal(row[6] or 0), policy=Policy(row[7]),
         unspsc_prefixes=tuple(p for p in (row[8] or "").split(",") if p))
 

@@ -124,3 +124,29 @@ def test_part_ids_reach_the_query_exactly_however_the_list_is_passed(gateway, se
     result = _check(gateway, _basket(*[(p, "XPK", "1.00") for p in [*odd, "Q-5", "Q-ä"]]))
     assert [line.codes for line in result.verdict.lines] == [(Code.OK,)] * 5 + [
         (Code.NOT_IN_ASSORTMENT,)] * 2
+
+
+@pytest.mark.parametrize("date_style", [None, "German, DMY"])
+def test_the_agreements_validity_is_read_whatever_the_servers_date_style(gateway, seeded,
+                                                                         date_style):
+    """The agreement's dates come without their column type's conversion (once per check, not
+    per row): PostgreSQL hands them over as dates in any DateStyle, SQLite as ISO text."""
+    if date_style and gateway.engine.dialect.name != "postgresql":
+        pytest.skip("DateStyle is PostgreSQL's")
+    add_agreement(gateway, valid_from=TODAY - timedelta(days=3),
+                  valid_to=TODAY + timedelta(days=3))
+    basket = _basket(("KG-1001", "XPK", "42.50"))
+    with gateway.session_factory() as db:
+        org = accounts.find_org(db, None)
+        conn = db.connection()
+        if date_style:  # undone by the rollback below
+            conn.exec_driver_sql(f"SET DateStyle TO '{date_style}'")
+        inside = agreements.check_by_reference(conn, org.id, "RAM-2026-017", basket, TODAY)
+        after = agreements.check_by_reference(conn, org.id, "RAM-2026-017", basket,
+                                              TODAY + timedelta(days=4))
+        before = agreements.check_by_reference(conn, org.id, "RAM-2026-017", basket,
+                                               TODAY - timedelta(days=4))
+        db.rollback()
+    assert inside.verdict.lines[0].codes == (Code.OK,)
+    assert Code.AGREEMENT_NOT_VALID in after.verdict.lines[0].codes
+    assert Code.AGREEMENT_NOT_VALID in before.verdict.lines[0].codes
