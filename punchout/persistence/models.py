@@ -177,9 +177,14 @@ class Organisation(Base):
 def roles_include(roles: str, role: Role | str) -> bool:
     """Whether a user with ``roles`` (comma-separated, as stored) acts as ``role``: an
     administrator acts as every role."""
-    held = roles.split(",")
+    held = role_names(roles)
     value = role.value if isinstance(role, Role) else role
     return value in held or Role.ADMIN.value in held
+
+
+def role_names(roles: str) -> frozenset[str]:
+    """The role names of a user's stored, comma-separated ``roles``."""
+    return frozenset(r for r in roles.split(",") if r)
 
 
 class User(Base):
@@ -201,7 +206,7 @@ class User(Base):
 
     @property
     def role_set(self) -> frozenset[str]:
-        return frozenset(r for r in self.roles.split(",") if r)
+        return role_names(self.roles)
 
     # The attributes flask-login expects, without importing it into the persistence layer.
     is_authenticated = True
